@@ -1,0 +1,41 @@
+package io.cascade.api;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.Set;
+
+/** Tells failures caused by an unreachable or restarting database from other errors. */
+public final class DatabaseFailures {
+
+  // SQLSTATE class 08 (connection exception) and the shutdown / recovery codes of class 57.
+  private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+
+  private DatabaseFailures() {}
+
+  /** Whether {@code failure}, or any of its causes, means the database cannot be reached now. */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof ClosedConnectionException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+      if (t instanceof PgException pg
+          && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || UNAVAILABLE_STATES.contains(pg.getSqlState()))) {
+        return true;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (message.contains("Connection refused")
+          || message.contains("Timeout while waiting for a connection")
+          || message.contains("Connection is not active")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+}

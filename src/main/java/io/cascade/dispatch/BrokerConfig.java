@@ -1,0 +1,47 @@
+package io.cascade.dispatch;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/**
+ * How the publisher talks to RabbitMQ. Host, port, credentials and virtual host are the connector's
+ * {@code rabbitmq-*} properties, shared with the consumer.
+ */
+@ConfigMapping(prefix = "cascade.broker")
+public interface BrokerConfig {
+
+  /** Exchange messages are published to (declared by the consumer channel). */
+  @WithDefault("cascade")
+  String exchange();
+
+  /** Routing key binding the exchange to the dispatch queue. */
+  @WithDefault("dispatch")
+  String routingKey();
+
+  /**
+   * Replicas of the dispatch quorum queue when it is first declared (capped by the cluster size).
+   */
+  @WithDefault("3")
+  int quorumInitialGroupSize();
+
+  /** A publication not confirmed within this time is treated as failed (the relay retries it). */
+  @WithDefault("5s")
+  Duration confirmTimeout();
+
+  /** Least time between two connection attempts of the publisher. */
+  @WithDefault("1s")
+  Duration reconnectInterval();
+
+  /** TCP connection timeout of the publisher. */
+  @WithDefault("5s")
+  Duration connectionTimeout();
+
+  /** AMQP heartbeat the publisher asks for; a dead broker is noticed after about twice this. */
+  @WithDefault("10s")
+  Duration heartbeat();
+
+  /** Most publications awaiting a confirm; beyond it new ones fail fast and wait for the relay. */
+  @WithDefault("10000")
+  int maxPendingConfirms();
+}

@@ -1,0 +1,230 @@
+package io.cascade.dispatch;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MessageProperties;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes message ids to the dispatch queue with publisher confirms: a publication succeeds only
+ * when the broker confirms it, and is published with {@code mandatory} so an unroutable message
+ * fails instead of vanishing. Every failure (no connection, nack, return, confirm timeout) leaves
+ * the message in the outbox for the relay to try again, so this class may fail freely but never
+ * report a success it did not get.
+ *
+ * <p>All broker I/O runs on one dedicated thread, never on the event loop. The connection is
+ * dropped and reopened after a nack or a confirm timeout, since a channel in that state may keep
+ * failing until the node it talks to recovers.
+ */
+@ApplicationScoped
+public class DispatchPublisher {
+
+  private static final Logger LOG = Logger.getLogger(DispatchPublisher.class);
+
+  private final BrokerConfig config;
+  private final ConnectionFactory factory;
+  private final ThreadPoolExecutor io;
+  private volatile ConfirmingChannel current;
+  private long lastConnectAttemptNanos;
+
+  DispatchPublisher(
+      BrokerConfig config,
+      @ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
+      @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
+      @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
+      @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
+      @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+    this.config = config;
+    this.factory = new ConnectionFactory();
+    factory.setHost(host);
+    factory.setPort(port);
+    factory.setUsername(username);
+    factory.setPassword(password);
+    factory.setVirtualHost(virtualHost);
+    factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
+    factory.setRequestedHeartbeat((int) Math.max(1, config.heartbeat().toSeconds()));
+    // Recovery is ours: a recovered channel would forget which publications were unconfirmed.
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    this.io =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(config.maxPendingConfirms()),
+            runnable -> {
+              Thread thread = new Thread(runnable, "cascade-publisher");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Publishes one message id; completes when the broker has confirmed it. */
+  public Uni<Void> publish(UUID messageId) {
+    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    try {
+      io.execute(() -> publishOnIoThread(messageId.toString(), confirmed));
+    } catch (RejectedExecutionException e) {
+      confirmed.completeExceptionally(new PublishException("too many publications pending"));
+    }
+    return Uni.createFrom()
+        .completionStage(confirmed)
+        .ifNoItem()
+        .after(config.confirmTimeout())
+        .failWith(
+            () -> {
+              runOnIoThread(() -> dropChannel("no confirm within " + config.confirmTimeout()));
+              return new PublishException("no confirm within " + config.confirmTimeout());
+            });
+  }
+
+  private void publishOnIoThread(String messageId, CompletableFuture<Void> confirmed) {
+    try {
+      openChannelIfNeeded().publish(messageId, confirmed);
+    } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+      confirmed.completeExceptionally(new PublishException("broker unavailable: " + e));
+      dropChannel("publish failed: " + e);
+    }
+  }
+
+  private ConfirmingChannel openChannelIfNeeded()
+      throws IOException, java.util.concurrent.TimeoutException {
+    ConfirmingChannel channel = current;
+    if (channel != null && channel.isOpen()) {
+      return channel;
+    }
+    long now = System.nanoTime();
+    if (lastConnectAttemptNanos != 0
+        && now - lastConnectAttemptNanos < config.reconnectInterval().toNanos()) {
+      throw new PublishException("not connected; next attempt after the reconnect interval");
+    }
+    lastConnectAttemptNanos = now;
+    Connection connection = factory.newConnection("cascade-publisher");
+    current = new ConfirmingChannel(connection);
+    LOG.infof("publisher connected to %s", connection.getAddress());
+    return current;
+  }
+
+  private void dropChannel(String why) {
+    ConfirmingChannel channel = current;
+    if (channel == null) {
+      return;
+    }
+    current = null;
+    LOG.warnf("publisher drops its broker connection: %s", why);
+    channel.close(new PublishException(why));
+  }
+
+  private void runOnIoThread(Runnable task) {
+    try {
+      io.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("publisher queue full or shut down; task skipped");
+    }
+  }
+
+  @PreDestroy
+  void close() {
+    runOnIoThread(() -> dropChannel("shutdown"));
+    io.shutdown();
+  }
+
+  /** One connection and confirm-mode channel, with the publications it has not had confirmed. */
+  private final class ConfirmingChannel {
+    private final Connection connection;
+    private final Channel channel;
+    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final Set<String> returned = ConcurrentHashMap.newKeySet();
+
+    ConfirmingChannel(Connection connection) throws IOException {
+      this.connection = connection;
+      this.channel = connection.createChannel();
+      channel.confirmSelect();
+      // The broker sends basic.return before the ack of an unroutable mandatory publication.
+      channel.addReturnListener(r -> returned.add(r.getProperties().getMessageId()));
+      channel.addConfirmListener(
+          (tag, multiple) -> settle(tag, multiple, null),
+          (tag, multiple) -> {
+            settle(tag, multiple, "nacked by the broker");
+            runOnIoThread(() -> dropChannel("broker nacked a publication"));
+          });
+      channel.addShutdownListener(
+          cause -> failAll(new PublishException("channel closed: " + cause)));
+    }
+
+    boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    void publish(String messageId, CompletableFuture<Void> confirmed) throws IOException {
+      AMQP.BasicProperties properties =
+          MessageProperties.PERSISTENT_TEXT_PLAIN.builder().messageId(messageId).build();
+      pending.put(channel.getNextPublishSeqNo(), new Pending(messageId, confirmed));
+      channel.basicPublish(
+          config.exchange(),
+          config.routingKey(),
+          true,
+          properties,
+          messageId.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void settle(long tag, boolean multiple, String nackReason) {
+      Map<Long, Pending> settled =
+          multiple ? pending.headMap(tag, true) : pending.subMap(tag, true, tag, true);
+      for (Pending publication : settled.values()) {
+        if (nackReason != null) {
+          publication.confirmed.completeExceptionally(new PublishException(nackReason));
+        } else if (returned.remove(publication.messageId)) {
+          publication.confirmed.completeExceptionally(
+              new PublishException("unroutable: is the dispatch queue declared?"));
+        } else {
+          publication.confirmed.complete(null);
+        }
+      }
+      settled.clear();
+    }
+
+    private void failAll(PublishException failure) {
+      pending.values().forEach(p -> p.confirmed.completeExceptionally(failure));
+      pending.clear();
+    }
+
+    void close(PublishException failure) {
+      failAll(failure);
+      try {
+        connection.abort(1000);
+      } catch (RuntimeException e) {
+        LOG.debug("abort of a broken connection failed", e);
+      }
+    }
+  }
+
+  private record Pending(String messageId, CompletableFuture<Void> confirmed) {}
+
+  /** A publication the broker did not confirm; the outbox relay will try it again. */
+  public static final class PublishException extends RuntimeException {
+    PublishException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.cascade.dispatch;
+
+import io.cascade.api.DatabaseFailures;
+import io.cascade.api.Timestamps;
+import io.cascade.channel.Channel;
+import io.cascade.channel.ChannelSenders;
+import io.cascade.channel.FailoverReason;
+import io.cascade.channel.Outbound;
+import io.cascade.channel.ProviderDirectory;
+import io.cascade.channel.SendOutcome;
+import io.cascade.message.AttemptEntity;
+import io.cascade.message.AttemptRepository;
+import io.cascade.message.AttemptStatus;
+import io.cascade.message.MessageEntity;
+import io.cascade.message.MessageRepository;
+import io.cascade.message.MessageStatus;
+import io.cascade.message.RouteStep;
+import io.cascade.observability.CascadeMetrics;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Walks a message's route: claims the current step, sends it through the channel's guarded sender,
+ * records the outcome, and moves on to the next step until one succeeds or the route ends.
+ *
+ * <p>Every state change is committed before the next action, so a message redelivered after a crash
+ * resumes from what is stored: an attempt whose outcome is recorded is never sent again; only an
+ * attempt cut off mid-send (outcome unknown) is marked {@code interrupted} and tried again.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+  private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+  private static final int MAX_ERROR_LENGTH = 1000;
+
+  private final MessageRepository messages;
+  private final AttemptRepository attempts;
+  private final ChannelSenders senders;
+  private final ProviderDirectory providers;
+  private final CascadeMetrics metrics;
+  private final DispatchConfig config;
+  private final Vertx vertx;
+
+  Dispatcher(
+      MessageRepository messages,
+      AttemptRepository attempts,
+      ChannelSenders senders,
+      ProviderDirectory providers,
+      CascadeMetrics metrics,
+      DispatchConfig config,
+      Vertx vertx) {
+    this.messages = messages;
+    this.attempts = attempts;
+    this.senders = senders;
+    this.providers = providers;
+    this.metrics = metrics;
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  /** Dispatches the message; completes once its resulting state is committed. */
+  public Uni<Void> dispatch(UUID messageId) {
+    Context context = Vertx.currentContext();
+    return claim(messageId).flatMap(claim -> act(claim, context));
+  }
+
+  private Uni<Void> act(Claim claim, Context context) {
+    if (claim instanceof Claim.Send send) {
+      return sendAndRecord(send, context)
+          .flatMap(
+              moreSteps -> moreSteps ? dispatch(send.messageId()) : Uni.createFrom().voidItem());
+    }
+    if (claim instanceof Claim.Busy busy) {
+      return waitUntil(busy.until()).flatMap(ignored -> dispatch(busy.messageId()));
+    }
+    if (claim instanceof Claim.Expired expired) {
+      metrics.finalStatus(MessageStatus.EXPIRED.id(), expired.acceptedAt());
+    }
+    return Uni.createFrom().voidItem();
+  }
+
+  /** What the stored state says to do next; decided and recorded in one transaction. */
+  private sealed interface Claim {
+    /** Nothing left to do: unknown message or final status. */
+    record Done() implements Claim {}
+
+    /** Another dispatcher is sending the current step until {@code until}. */
+    record Busy(UUID messageId, Instant until) implements Claim {}
+
+    /** Validity passed; the message was marked expired. */
+    record Expired(Instant acceptedAt) implements Claim {}
+
+    /** Send this step; the attempt row is already written. */
+    record Send(
+        UUID messageId,
+        UUID attemptId,
+        int step,
+        RouteStep routeStep,
+        String provider,
+        String text,
+        Instant acceptedAt)
+        implements Claim {}
+  }
+
+  private Uni<Claim> claim(UUID messageId) {
+    return Panache.withTransaction(
+        () ->
+            messages
+                .findById(messageId)
+                .flatMap(
+                    message -> {
+                      if (message == null) {
+                        LOG.warnf("message %s is not stored; dropping its queue entry", messageId);
+                        return Uni.createFrom().item(new Claim.Done());
+                      }
+                      if (message.status.isFinal()) {
+                        return Uni.createFrom().item(new Claim.Done());
+                      }
+                      Instant now = Timestamps.now();
+                      if (message.claimedUntil != null && message.claimedUntil.isAfter(now)) {
+                        return Uni.createFrom()
+                            .item(new Claim.Busy(messageId, message.claimedUntil));
+                      }
+                      return attempts
+                          .inFlight(messageId)
+                          .flatMap(inFlight -> claimStep(message, inFlight, now));
+                    }));
+  }
+
+  private Uni<Claim> claimStep(
+      MessageEntity message, java.util.List<AttemptEntity> inFlight, Instant now) {
+    for (AttemptEntity attempt : inFlight) {
+      attempt.status = AttemptStatus.INTERRUPTED;
+      attempt.endedAt = now;
+      attempt.error = "interrupted: the dispatcher stopped before the outcome was known";
+      metrics.attempt(attempt.channel.id(), attempt.provider, AttemptStatus.INTERRUPTED.id());
+    }
+    message.updatedAt = now;
+    message.publishDueAt = null; // it reached a consumer, so the broker has it
+    if (!now.isBefore(message.validUntil)) {
+      message.status = MessageStatus.EXPIRED;
+      message.claimedUntil = null;
+      return Uni.createFrom().item(new Claim.Expired(message.createdAt));
+    }
+    RouteStep step = message.currentRouteStep();
+    AttemptEntity attempt = new AttemptEntity();
+    attempt.id = UUID.randomUUID();
+    attempt.messageId = message.id;
+    attempt.step = message.currentStep;
+    attempt.channel = step.channel();
+    attempt.provider = providers.providerFor(step.channel()).name();
+    attempt.status = AttemptStatus.SENDING;
+    attempt.startedAt = now;
+    message.status = MessageStatus.SENDING;
+    message.claimedUntil = now.plus(config.claimLease());
+    return attempts
+        .persist(attempt)
+        .map(
+            saved ->
+                new Claim.Send(
+                    message.id,
+                    attempt.id,
+                    attempt.step,
+                    step,
+                    attempt.provider,
+                    message.text,
+                    message.createdAt));
+  }
+
+  /** Sends the claimed step and records its outcome; true when the next step is due. */
+  private Uni<Boolean> sendAndRecord(Claim.Send send, Context context) {
+    RouteStep step = send.routeStep();
+    Outbound outbound =
+        new Outbound(send.messageId(), step.channel(), step.to(), step.subject(), send.text());
+    return senders
+        .forChannel(step.channel())
+        .send(outbound)
+        // Timeouts complete on a timer thread; the session work that follows needs the event loop.
+        .emitOn(runnable -> runOn(context, runnable))
+        .flatMap(
+            outcome ->
+                record(send, outcome)
+                    // The provider has answered: keep that answer through a database blip rather
+                    // than lose it and send the step again later.
+                    .onFailure(DatabaseFailures::isUnavailable)
+                    .retry()
+                    .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5))
+                    .atMost(30));
+  }
+
+  private Uni<Boolean> record(Claim.Send send, SendOutcome outcome) {
+    Channel channel = send.routeStep().channel();
+    return Panache.withTransaction(
+            () ->
+                messages
+                    .findById(send.messageId())
+                    .flatMap(
+                        message ->
+                            attempts
+                                .findById(send.attemptId())
+                                .map(attempt -> apply(message, attempt, channel, outcome))))
+        .map(
+            result -> {
+              metrics.attempt(channel.id(), send.provider(), result.attemptStatus().id());
+              if (result.nextChannel() != null) {
+                metrics.failover(channel.id(), result.nextChannel().id(), result.reason().id());
+              }
+              if (result.finalStatus() != null) {
+                metrics.finalStatus(result.finalStatus().id(), send.acceptedAt());
+              }
+              return result.nextChannel() != null;
+            });
+  }
+
+  /** What recording an outcome did, for metrics after the commit. */
+  private record Recorded(
+      AttemptStatus attemptStatus,
+      MessageStatus finalStatus,
+      Channel nextChannel,
+      FailoverReason reason) {}
+
+  private Recorded apply(
+      MessageEntity message, AttemptEntity attempt, Channel channel, SendOutcome outcome) {
+    Instant now = Timestamps.now();
+    attempt.endedAt = now;
+    message.updatedAt = now;
+    message.claimedUntil = null;
+    if (outcome instanceof SendOutcome.Delivered || outcome instanceof SendOutcome.Sent) {
+      boolean delivered = outcome instanceof SendOutcome.Delivered;
+      attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
+      message.status = delivered ? MessageStatus.DELIVERED : MessageStatus.SENT;
+      message.deliveredVia = channel;
+      return new Recorded(attempt.status, message.status, null, null);
+    }
+    FailoverReason reason;
+    String error;
+    if (outcome instanceof SendOutcome.Rejected rejected) {
+      attempt.status = AttemptStatus.REJECTED;
+      reason = FailoverReason.REJECTED;
+      error = rejected.error();
+    } else {
+      SendOutcome.GaveUp gaveUp = (SendOutcome.GaveUp) outcome;
+      attempt.status = AttemptStatus.FAILED;
+      reason = gaveUp.reason();
+      error = gaveUp.error();
+    }
+    attempt.error = truncate(reason.id() + ": " + error);
+    if (attempt.step + 1 < message.route.size()) {
+      message.currentStep = attempt.step + 1;
+      Channel next = message.currentRouteStep().channel();
+      LOG.debugf(
+          "message %s: %s failed (%s), failing over to %s",
+          message.id, channel.id(), reason.id(), next.id());
+      return new Recorded(attempt.status, null, next, reason);
+    }
+    message.status = MessageStatus.FAILED;
+    return new Recorded(attempt.status, MessageStatus.FAILED, null, reason);
+  }
+
+  private Uni<Void> waitUntil(Instant until) {
+    long millis = Math.max(10, Duration.between(Instant.now(), until).toMillis());
+    return Uni.createFrom()
+        .emitter(emitter -> vertx.setTimer(millis, ignored -> emitter.complete(null)));
+  }
+
+  private static void runOn(Context context, Runnable task) {
+    if (context == null || Vertx.currentContext() == context) {
+      task.run();
+    } else {
+      context.runOnContext(ignored -> task.run());
+    }
+  }
+
+  private static String truncate(String error) {
+    return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+  }
+}

@@ -1,0 +1,44 @@
+package io.cascade.message;
+
+import io.cascade.channel.Channel;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One attempt of one route step over one provider; written before the provider is called. */
+@Entity
+@Table(name = "attempt")
+public class AttemptEntity {
+
+  @Id public UUID id;
+
+  @Column(name = "message_id", nullable = false)
+  public UUID messageId;
+
+  @Column(nullable = false)
+  public int step;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public Channel channel;
+
+  @Column(nullable = false)
+  public String provider;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public AttemptStatus status;
+
+  public String error;
+
+  @Column(name = "started_at", nullable = false)
+  public Instant startedAt;
+
+  @Column(name = "ended_at")
+  public Instant endedAt;
+}

@@ -1,0 +1,24 @@
+package io.cascade.message;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** Stores attempts. */
+@ApplicationScoped
+public class AttemptRepository implements PanacheRepositoryBase<AttemptEntity, UUID> {
+
+  public Uni<List<AttemptEntity>> forMessages(Collection<UUID> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    return list("messageId in ?1 order by startedAt, id", messageIds);
+  }
+
+  public Uni<List<AttemptEntity>> inFlight(UUID messageId) {
+    return list("messageId = ?1 and status = ?2", messageId, AttemptStatus.SENDING);
+  }
+}

@@ -1,0 +1,77 @@
+package io.cascade.message;
+
+import io.cascade.channel.Channel;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A message and where its cascade stands. The row is also the outbox entry of its publication. */
+@Entity
+@Table(name = "message")
+public class MessageEntity {
+
+  @Id public UUID id;
+
+  @Column(name = "tenant_id", nullable = false)
+  public UUID tenantId;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public MessageStatus status;
+
+  public String reference;
+
+  @Column(nullable = false)
+  public String text;
+
+  @Convert(converter = RouteConverter.class)
+  @Column(nullable = false)
+  public List<RouteStep> route;
+
+  /** Index into {@link #route} of the step being attempted, or the last one tried. */
+  @Column(name = "current_step", nullable = false)
+  public int currentStep;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "delivered_via")
+  public Channel deliveredVia;
+
+  @Column(name = "idempotency_key")
+  public String idempotencyKey;
+
+  /** SHA-256 of the request with defaults filled in, to recognise an idempotent replay. */
+  @Column(name = "request_hash")
+  public String requestHash;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "updated_at", nullable = false)
+  public Instant updatedAt;
+
+  @Column(name = "valid_until", nullable = false)
+  public Instant validUntil;
+
+  /** When the outbox relay should (re)publish the message; null once the broker confirmed it. */
+  @Column(name = "publish_due_at")
+  public Instant publishDueAt;
+
+  /** Until when a dispatcher owns the current attempt; a redelivery waits for it to pass. */
+  @Column(name = "claimed_until")
+  public Instant claimedUntil;
+
+  @Version public long version;
+
+  /** The step being attempted now. */
+  public RouteStep currentRouteStep() {
+    return route.get(currentStep);
+  }
+}

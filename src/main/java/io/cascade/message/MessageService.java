@@ -1,0 +1,187 @@
+package io.cascade.message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cascade.api.ApiException;
+import io.cascade.api.Digests;
+import io.cascade.api.Timestamps;
+import io.cascade.dispatch.OutboxConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.ws.rs.core.Response.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Accepts messages durably (idempotently when asked to) and reads them back for their tenant. */
+@ApplicationScoped
+public class MessageService {
+
+  /** How long an Idempotency-Key stays bound to the message it created. */
+  static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+  /** The result of a send: the message and whether it was an idempotent replay. */
+  public record Accepted(MessageView message, boolean replayed) {}
+
+  private final MessageRepository messages;
+  private final AttemptRepository attempts;
+  private final ObjectMapper json;
+  private final Event<MessageAccepted> acceptedEvents;
+  private final OutboxConfig outbox;
+
+  MessageService(
+      MessageRepository messages,
+      AttemptRepository attempts,
+      ObjectMapper json,
+      Event<MessageAccepted> acceptedEvents,
+      OutboxConfig outbox) {
+    this.messages = messages;
+    this.attempts = attempts;
+    this.json = json;
+    this.acceptedEvents = acceptedEvents;
+    this.outbox = outbox;
+  }
+
+  /**
+   * Commits the message, then announces it for publishing. The caller may answer 202 as soon as
+   * this completes: from here on the row is the outbox entry that survives any broker outage.
+   */
+  public Uni<Accepted> accept(UUID tenantId, String idempotencyKey, SendMessageRequest request) {
+    SendMessageRequest normalized = request.withDefaults();
+    String requestHash = idempotencyKey == null ? null : Digests.sha256Hex(toJson(normalized));
+    return Uni.createFrom()
+        .deferred(
+            () ->
+                Panache.withTransaction(
+                    () -> acceptInTransaction(tenantId, idempotencyKey, requestHash, normalized)))
+        // Two concurrent requests with one key: the loser of the insert race replays the winner.
+        .onFailure(MessageService::isIdempotencyKeyTaken)
+        .retry()
+        .atMost(1)
+        .invoke(
+            accepted -> {
+              if (!accepted.replayed()) {
+                acceptedEvents.fire(new MessageAccepted(accepted.message().id()));
+              }
+            });
+  }
+
+  /** The tenant's message, or null when it does not exist or belongs to another tenant. */
+  public Uni<MessageView> find(UUID tenantId, UUID id) {
+    return Panache.withSession(
+        () ->
+            messages
+                .findForTenant(tenantId, id)
+                .flatMap(message -> message == null ? Uni.createFrom().nullItem() : view(message)));
+  }
+
+  /** A page of the tenant's messages, newest first, and the cursor of the next page. */
+  public Uni<MessagePage> list(
+      UUID tenantId, MessageStatus status, String reference, UUID cursor, int limit) {
+    return Panache.withSession(
+        () ->
+            messages
+                .page(tenantId, status, reference, cursor, limit + 1)
+                .flatMap(
+                    page -> {
+                      List<MessageEntity> items =
+                          page.size() > limit ? page.subList(0, limit) : page;
+                      String next = page.size() > limit ? items.get(limit - 1).id.toString() : null;
+                      return views(items).map(views -> new MessagePage(views, next));
+                    }));
+  }
+
+  private Uni<Accepted> acceptInTransaction(
+      UUID tenantId, String idempotencyKey, String requestHash, SendMessageRequest request) {
+    if (idempotencyKey == null) {
+      return insert(tenantId, null, null, request);
+    }
+    return messages
+        .findByIdempotencyKey(tenantId, idempotencyKey)
+        .flatMap(
+            existing -> {
+              if (existing == null) {
+                return insert(tenantId, idempotencyKey, requestHash, request);
+              }
+              if (existing.createdAt.isAfter(Instant.now().minus(IDEMPOTENCY_WINDOW))) {
+                if (!existing.requestHash.equals(requestHash)) {
+                  throw new ApiException(
+                      Status.CONFLICT,
+                      "idempotency-conflict",
+                      "This Idempotency-Key was used with a different body (message "
+                          + existing.id
+                          + ").");
+                }
+                return view(existing).map(view -> new Accepted(view, true));
+              }
+              // The key's window has passed: release it from the old message, then reuse it.
+              existing.idempotencyKey = null;
+              return messages
+                  .flush()
+                  .flatMap(ignored -> insert(tenantId, idempotencyKey, requestHash, request));
+            });
+  }
+
+  private Uni<Accepted> insert(
+      UUID tenantId, String idempotencyKey, String requestHash, SendMessageRequest request) {
+    Instant now = Timestamps.now();
+    MessageEntity message = new MessageEntity();
+    message.id = MessageIds.next();
+    message.tenantId = tenantId;
+    message.status = MessageStatus.ACCEPTED;
+    message.reference = request.reference();
+    message.text = request.text();
+    message.route = request.route();
+    message.idempotencyKey = idempotencyKey;
+    message.requestHash = requestHash;
+    message.createdAt = now;
+    message.updatedAt = now;
+    message.validUntil = now.plusSeconds(request.validitySeconds());
+    // This replica publishes right after commit; the relay takes over if that has not
+    // succeeded when the lease runs out.
+    message.publishDueAt = now.plus(outbox.publishLease());
+    return messages
+        .persist(message)
+        .map(saved -> new Accepted(MessageView.of(saved, List.of()), false));
+  }
+
+  private Uni<MessageView> view(MessageEntity message) {
+    return attempts.forMessages(List.of(message.id)).map(list -> MessageView.of(message, list));
+  }
+
+  private Uni<List<MessageView>> views(List<MessageEntity> page) {
+    return attempts
+        .forMessages(page.stream().map(m -> m.id).toList())
+        .map(
+            all -> {
+              Map<UUID, List<AttemptEntity>> byMessage =
+                  all.stream().collect(Collectors.groupingBy(a -> a.messageId));
+              return page.stream()
+                  .map(m -> MessageView.of(m, byMessage.getOrDefault(m.id, List.of())))
+                  .toList();
+            });
+  }
+
+  private String toJson(SendMessageRequest request) {
+    try {
+      return json.writeValueAsString(request);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a validated request is always serializable", e);
+    }
+  }
+
+  private static boolean isIdempotencyKeyTaken(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

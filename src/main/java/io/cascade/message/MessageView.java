@@ -1,0 +1,59 @@
+package io.cascade.message;
+
+import io.cascade.channel.Channel;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** A message as the API shows it, with every attempt made so far. */
+@Schema(name = "Message")
+public record MessageView(
+    UUID id,
+    @Schema(enumeration = {"accepted", "sending", "sent", "delivered", "failed", "expired"})
+        MessageStatus status,
+    String reference,
+    String text,
+    List<RouteStep> route,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant validUntil,
+    @Schema(description = "Channel of the step that succeeded, if any") Channel deliveredVia,
+    List<AttemptView> attempts) {
+
+  /** One attempt of one route step. */
+  @Schema(name = "Attempt")
+  public record AttemptView(
+      Channel channel,
+      String provider,
+      @Schema(enumeration = {"sending", "sent", "delivered", "failed", "rejected", "interrupted"})
+          AttemptStatus status,
+      @Schema(description = "Why it failed, prefixed with the failover reason") String error,
+      Instant startedAt,
+      Instant endedAt) {
+
+    static AttemptView of(AttemptEntity attempt) {
+      return new AttemptView(
+          attempt.channel,
+          attempt.provider,
+          attempt.status,
+          attempt.error,
+          attempt.startedAt,
+          attempt.endedAt);
+    }
+  }
+
+  static MessageView of(MessageEntity message, List<AttemptEntity> attempts) {
+    return new MessageView(
+        message.id,
+        message.status,
+        message.reference,
+        message.text,
+        message.route,
+        message.createdAt,
+        message.updatedAt,
+        message.validUntil,
+        message.deliveredVia,
+        attempts.stream().map(AttemptView::of).toList());
+  }
+}

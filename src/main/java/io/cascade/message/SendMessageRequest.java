@@ -1,0 +1,33 @@
+package io.cascade.message;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Body of {@code POST /v1/messages}. */
+@Schema(description = "A message to deliver over the first channel of its route that works")
+public record SendMessageRequest(
+    @NotNull @Size(min = 1, max = 5) @Schema(required = true, description = "1 to 5 steps")
+        List<@NotNull @Valid RouteStep> route,
+    @NotBlank @Size(max = 4096) @Schema(required = true, description = "1 to 4096 characters")
+        String text,
+    @Min(10) @Max(172_800) @Schema(description = "10 to 172800 seconds; default 86400")
+        Integer validitySeconds,
+    @Size(max = 128) @Schema(description = "Your own reference, up to 128 characters")
+        String reference) {
+
+  /** Validity used when the request names none. */
+  public static final int DEFAULT_VALIDITY_SECONDS = 86_400;
+
+  /** The request as it will be stored and compared for idempotency, defaults filled in. */
+  public SendMessageRequest withDefaults() {
+    return validitySeconds != null
+        ? this
+        : new SendMessageRequest(route, text, DEFAULT_VALIDITY_SECONDS, reference);
+  }
+}

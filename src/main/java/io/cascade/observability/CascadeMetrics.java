@@ -1,0 +1,62 @@
+package io.cascade.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The service's own metrics, scraped at {@code /q/metrics}. Tags stay low-cardinality: channel,
+ * provider, outcome, reason, status. Circuit breaker states come from SmallRye Fault Tolerance
+ * ({@code ft_circuitbreaker_state_current}).
+ */
+@ApplicationScoped
+public class CascadeMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter accepted;
+  private final Timer acceptLatency;
+
+  CascadeMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.accepted =
+        Counter.builder("cascade.messages.accepted")
+            .description("Messages committed and answered 202")
+            .register(registry);
+    this.acceptLatency =
+        Timer.builder("cascade.accept.latency")
+            .description("Time from receiving a send request to answering it")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  public void accepted(long startNanos) {
+    accepted.increment();
+    acceptLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** One attempt ended; {@code outcome} is the attempt status. */
+  public void attempt(String channel, String provider, String outcome) {
+    registry
+        .counter("cascade.attempts", "channel", channel, "provider", provider, "outcome", outcome)
+        .increment();
+  }
+
+  /** A message moved from one channel to the next step of its route. */
+  public void failover(String from, String to, String reason) {
+    registry.counter("cascade.failovers", "from", from, "to", to, "reason", reason).increment();
+  }
+
+  /** A message reached a final status; the timer measures acceptance to that status. */
+  public void finalStatus(String status, Instant acceptedAt) {
+    registry.counter("cascade.messages.final", "status", status).increment();
+    Timer.builder("cascade.delivery.latency")
+        .description("Time from acceptance to the final status")
+        .tag("status", status)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.between(acceptedAt, Instant.now()));
+  }
+}
