@@ -1,6 +1,7 @@
 package io.cascade.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -56,19 +57,27 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response malformedJson(JsonProcessingException e) {
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      String field = pathOf(mapping.getPath());
-      return validation(
-          "The request has invalid fields.",
-          List.of(new Problem.FieldError(field, mappingMessage(mapping))));
+    StreamReadException unreadable = causeOfType(e, StreamReadException.class);
+    if (unreadable != null || !(e instanceof JsonMappingException mapping)) {
+      JsonProcessingException cause = unreadable != null ? unreadable : e;
+      return problem(
+              Status.BAD_REQUEST,
+              "malformed-json",
+              "Malformed JSON",
+              "The body is not valid JSON: " + cause.getOriginalMessage(),
+              null)
+          .build();
     }
-    return problem(
-            Status.BAD_REQUEST,
-            "malformed-json",
-            "Malformed JSON",
-            "The body is not valid JSON: " + e.getOriginalMessage(),
-            null)
-        .build();
+    String field = pathOf(mapping.getPath());
+    return validation(
+        "The request has invalid fields.",
+        List.of(new Problem.FieldError(field.isEmpty() ? "body" : field, mappingMessage(mapping))));
+  }
+
+  /** Registered for its own type so that it wins over the framework's built-in mapper. */
+  @ServerExceptionMapper
+  public Response mismatchedJson(MismatchedInputException e) {
+    return malformedJson(e);
   }
 
   @ServerExceptionMapper
@@ -133,6 +142,15 @@ public class ProblemMapper {
 
   private static Response validation(String detail, List<Problem.FieldError> errors) {
     return problem(Status.BAD_REQUEST, "validation", "Invalid request", detail, errors).build();
+  }
+
+  private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -22,7 +22,7 @@ public class WhatsAppSender extends ChannelSender {
 
   @Override
   @AsynchronousNonBlocking
-  @Timeout(5000)
+  @Timeout(3000)
   @Retry(maxRetries = 2, delay = 200, jitter = 100, abortOn = CircuitBreakerOpenException.class)
   @ExponentialBackoff(factor = 2, maxDelay = 2000)
   @CircuitBreaker(

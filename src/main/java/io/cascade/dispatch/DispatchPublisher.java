@@ -98,6 +98,32 @@ public class DispatchPublisher {
             });
   }
 
+  /**
+   * Whether the publisher holds, or can open now, a connection to the broker. Used by readiness;
+   * the reconnect interval keeps probes from hammering a broker that is down.
+   */
+  public Uni<Boolean> canReachBroker() {
+    CompletableFuture<Boolean> reachable = new CompletableFuture<>();
+    try {
+      io.execute(
+          () -> {
+            try {
+              openChannelIfNeeded();
+              reachable.complete(true);
+            } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+              reachable.complete(false);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      reachable.complete(false);
+    }
+    return Uni.createFrom()
+        .completionStage(reachable)
+        .ifNoItem()
+        .after(config.connectionTimeout())
+        .recoverWithItem(false);
+  }
+
   private void publishOnIoThread(String messageId, CompletableFuture<Void> confirmed) {
     try {
       openChannelIfNeeded().publish(messageId, confirmed);

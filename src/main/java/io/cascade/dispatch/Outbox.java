@@ -1,8 +1,10 @@
 package io.cascade.dispatch;
 
 import io.cascade.message.MessageAccepted;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -13,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +40,8 @@ public class Outbox {
   private static final String RETRY_LATER =
       "UPDATE message SET publish_due_at = now() + make_interval(secs => $2) WHERE id = ANY($1)";
 
+  private static final long WRITE_BACK_INTERVAL_MS = 50;
+
   private final Pool database;
   private final DispatchPublisher publisher;
   private final OutboxConfig config;
@@ -60,9 +65,20 @@ public class Outbox {
         .with(ignored -> confirmed.add(id), failure -> unconfirmed.add(id));
   }
 
+  /** Every 50 ms (the scheduler's floor is 1 s), write back what the broker confirmed. */
+  void startWriteBack(@Observes StartupEvent startup, Vertx vertx) {
+    AtomicBoolean running = new AtomicBoolean();
+    vertx.setPeriodic(
+        WRITE_BACK_INTERVAL_MS,
+        ignored -> {
+          if (running.compareAndSet(false, true)) {
+            writeBack().subscribe().with(done -> running.set(false), failure -> running.set(false));
+          }
+        });
+  }
+
   /** Writes back the outcome of recent publications: one statement per batch, not per message. */
-  @Scheduled(every = "0.05s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> flush() {
+  Uni<Void> writeBack() {
     // A lost write-back is harmless: the row stays due and the relay publishes it again.
     return markConfirmed(drain(confirmed))
         .flatMap(ignored -> retryLater(drain(unconfirmed)))

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.hibernate.exception.ConstraintViolationException;
 
 /** Accepts messages durably (idempotently when asked to) and reads them back for their tenant. */
 @ApplicationScoped
@@ -25,6 +26,8 @@ public class MessageService {
 
   /** How long an Idempotency-Key stays bound to the message it created. */
   static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /** The result of a send: the message and whether it was an idempotent replay. */
   public record Accepted(MessageView message, boolean replayed) {}
@@ -178,7 +181,11 @@ public class MessageService {
 
   private static boolean isIdempotencyKeyTaken(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      if (t instanceof ConstraintViolationException violation
+          && UNIQUE_VIOLATION.equals(violation.getSQLState())) {
+        return true;
+      }
+      if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
         return true;
       }
     }

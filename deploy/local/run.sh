@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs Cascade on this machine against the local PostgreSQL and RabbitMQ (started and prepared by
+# services.sh), building the jar first when the sources changed. Configuration comes from the
+# environment, e.g. CASCADE_ADMIN_TOKEN (enables the admin API), PORT, CASCADE_DB_*, CASCADE_RABBITMQ_*;
+# see the README's configuration reference.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+deploy/local/services.sh
+jar=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+exec java ${JAVA_OPTS:-} -jar "$jar"

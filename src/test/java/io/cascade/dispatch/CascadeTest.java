@@ -1,0 +1,147 @@
+package io.cascade.dispatch;
+
+import static io.cascade.support.TestApi.awaitStatus;
+import static io.cascade.support.TestApi.email;
+import static io.cascade.support.TestApi.message;
+import static io.cascade.support.TestApi.send;
+import static io.cascade.support.TestApi.simulator;
+import static io.cascade.support.TestApi.sms;
+import static io.cascade.support.TestApi.step;
+import static io.cascade.support.TestApi.whatsapp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cascade.support.Metrics;
+import io.cascade.support.RabbitProxy;
+import io.cascade.support.TestApi;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The channel cascade, end to end through the API, the real broker and the real database. */
+@QuarkusTest
+@WithTestResource(value = RabbitProxy.class, scope = TestResourceScope.GLOBAL)
+class CascadeTest {
+
+  private static final String SMS_RETRIES = "ft_retry_retries_total";
+  private static final String SMS_METHOD = "method=\"io.cascade.channel.SmsSender.send\"";
+
+  private String key;
+
+  @BeforeEach
+  void cleanProviders() {
+    TestApi.resetProviders();
+    key = TestApi.newTenant().key();
+  }
+
+  @Test
+  void deliversOverTheFirstChannelWhenItWorks() {
+    String id = send(key, message(List.of(sms(), whatsapp())));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getList("attempts")).hasSize(1);
+    assertThat(message.getString("attempts[0].channel")).isEqualTo("sms");
+    assertThat(message.getString("attempts[0].provider")).isEqualTo("simulator");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("delivered");
+    assertThat(message.getString("attempts[0].endedAt")).isNotNull();
+  }
+
+  @Test
+  void failsOverToWhatsAppWhenTheSmsProviderFails() {
+    simulator("sms", "fail", 0);
+    double retriesBefore = Metrics.sum(SMS_RETRIES, SMS_METHOD);
+
+    String id = send(key, message(List.of(sms(), whatsapp())));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getList("attempts")).hasSize(2);
+    assertThat(message.getString("attempts[0].channel")).isEqualTo("sms");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("failed");
+    assertThat(message.getString("attempts[0].error")).startsWith("send_error:");
+    assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
+    assertThat(message.getString("attempts[1].status")).isEqualTo("delivered");
+    // Transient errors are retried (2 retries by default) before the cascade moves on.
+    assertThat(Metrics.sum(SMS_RETRIES, SMS_METHOD) - retriesBefore).isEqualTo(2.0);
+  }
+
+  @Test
+  void failsOverWhenTheSmsProviderTimesOut() {
+    simulator("sms", "timeout", 0);
+
+    String id = send(key, message(List.of(sms(), email())));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("failed");
+    assertThat(message.getString("attempts[0].error")).startsWith("timeout:");
+  }
+
+  @Test
+  void rejectedRecipientIsNotRetriedAndTheNextStepGoesOut() {
+    simulator("sms", "reject", 0);
+    double retriesBefore = Metrics.sum(SMS_RETRIES, SMS_METHOD);
+
+    String id = send(key, message(List.of(sms(), whatsapp())));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
+    assertThat(message.getString("attempts[0].error")).startsWith("rejected:");
+    assertThat(Metrics.sum(SMS_RETRIES, SMS_METHOD)).isEqualTo(retriesBefore);
+  }
+
+  @Test
+  void failsWhenEveryStepFails() {
+    simulator("sms", "fail", 0);
+    simulator("whatsapp", "reject", 0);
+    simulator("email", "timeout", 0);
+
+    String id = send(key, message(List.of(sms(), whatsapp(), email())));
+
+    JsonPath message = awaitStatus(key, id, "failed");
+    assertThat(message.getString("deliveredVia")).isNull();
+    assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "email");
+    assertThat(message.getList("attempts.status")).containsExactly("failed", "rejected", "failed");
+  }
+
+  @Test
+  void openCircuitSkipsTheProviderAndFailsOverAtOnce() {
+    simulator("sms", "fail", 0);
+    // The test profile opens the circuit after 4 calls with at least half failed.
+    for (int i = 0; i < 2; i++) {
+      awaitStatus(key, send(key, message(List.of(sms(), whatsapp()))), "delivered");
+    }
+
+    String id = send(key, message(List.of(sms(), whatsapp())));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getString("attempts[0].error")).startsWith("circuit_open:");
+    assertThat(Metrics.sum("ft_circuitbreaker_state_current", SMS_METHOD, "state=\"open\""))
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void expiresWhenTheValidityPassesBeforeAnyStepSucceeds() {
+    // The test profile gives voice a 15 s timeout and no retries, so this 10.5 s failure outlasts
+    // the 10 s validity: the cascade must stop instead of starting the SMS step.
+    simulator("voice", "fail", 10_500);
+    Map<String, Object> body =
+        new HashMap<>(message(List.of(step("voice", "+4915112345678"), sms())));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+
+    JsonPath message = awaitStatus(key, id, "expired", Duration.ofSeconds(30));
+    assertThat(message.getList("attempts.channel")).containsExactly("voice");
+    assertThat(message.getString("deliveredVia")).isNull();
+  }
+}

@@ -1,0 +1,105 @@
+package io.cascade.dispatch;
+
+import static io.cascade.support.TestApi.awaitStatus;
+import static io.cascade.support.TestApi.get;
+import static io.cascade.support.TestApi.message;
+import static io.cascade.support.TestApi.send;
+import static io.cascade.support.TestApi.sms;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cascade.support.Broker;
+import io.cascade.support.TestApi;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * At-least-once delivery, idempotent by stored state: the tests write the state a crash would leave
+ * behind straight into PostgreSQL, then let the real queue deliver the message again.
+ */
+@QuarkusTest
+class RedeliveryTest {
+
+  private static final String ROUTE =
+      "[{\"channel\":\"sms\",\"to\":\"+4915112345678\"},"
+          + "{\"channel\":\"whatsapp\",\"to\":\"+4915112345678\"}]";
+
+  @Inject Pool database;
+
+  private TestApi.Tenant tenant;
+
+  @BeforeEach
+  void setUp() {
+    TestApi.resetProviders();
+    tenant = TestApi.newTenant();
+  }
+
+  @Test
+  void aDuplicateQueueEntryOfAFinishedMessageSendsNothing() throws Exception {
+    String id = send(tenant.key(), message(List.of(sms())));
+    awaitStatus(tenant.key(), id, "delivered");
+
+    Broker.publishDispatch(id);
+    Thread.sleep(1_500);
+
+    assertThat(get(tenant.key(), id).getList("attempts")).hasSize(1);
+  }
+
+  @Test
+  void redeliveryAfterACrashMidSendRetriesOnlyTheInterruptedStep() throws Exception {
+    // The SMS step failed and was recorded; the dispatcher died while WhatsApp was being sent.
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "SENDING", 1, "NULL");
+    insertAttempt(id, 0, "SMS", "FAILED");
+    insertAttempt(id, 1, "WHATSAPP", "SENDING");
+
+    Broker.publishDispatch(id.toString());
+
+    JsonPath message = awaitStatus(tenant.key(), id.toString(), "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "whatsapp");
+    assertThat(message.getList("attempts.status"))
+        .containsExactly("failed", "interrupted", "delivered");
+  }
+
+  @Test
+  void theRelayPublishesAMessageThatNeverReachedTheBroker() {
+    // Committed, then the process died before publishing: only the outbox row is left.
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "ACCEPTED", 0, "now() - interval '1 second'");
+
+    JsonPath message = awaitStatus(tenant.key(), id.toString(), "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+  }
+
+  private void insertMessage(UUID id, String status, int step, String publishDueAt) {
+    database
+        .preparedQuery(
+            "INSERT INTO message (id, tenant_id, status, text, route, current_step, created_at,"
+                + " updated_at, valid_until, publish_due_at, claimed_until)"
+                + " VALUES ($1, $2, $3, 'Your code is 123456', $4, $5, now(), now(),"
+                + " now() + interval '1 hour', "
+                + publishDueAt
+                + ", now() - interval '1 second')")
+        .execute(Tuple.of(id, tenant.id(), status, ROUTE, step))
+        .await()
+        .indefinitely();
+  }
+
+  private void insertAttempt(UUID messageId, int step, String channel, String status) {
+    database
+        .preparedQuery(
+            "INSERT INTO attempt (id, message_id, step, channel, provider, status, started_at,"
+                + " ended_at) VALUES ($1, $2, $3, $4, 'simulator', $5, now() - interval '2 seconds',"
+                + " CASE WHEN $5 = 'SENDING' THEN NULL ELSE now() END)")
+        .execute(Tuple.of(UUID.randomUUID(), messageId, step, channel, status))
+        .await()
+        .indefinitely();
+  }
+}
