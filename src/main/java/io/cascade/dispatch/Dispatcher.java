@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -128,14 +129,16 @@ public class Dispatcher {
                         return Uni.createFrom()
                             .item(new Claim.Busy(messageId, message.claimedUntil));
                       }
-                      return attempts
-                          .inFlight(messageId)
-                          .flatMap(inFlight -> claimStep(message, inFlight, now));
+                      // A message still ACCEPTED has no attempts: skip the query for cut-off ones.
+                      Uni<List<AttemptEntity>> inFlight =
+                          message.status == MessageStatus.ACCEPTED
+                              ? Uni.createFrom().item(List.of())
+                              : attempts.inFlight(messageId);
+                      return inFlight.flatMap(cutOff -> claimStep(message, cutOff, now));
                     }));
   }
 
-  private Uni<Claim> claimStep(
-      MessageEntity message, java.util.List<AttemptEntity> inFlight, Instant now) {
+  private Uni<Claim> claimStep(MessageEntity message, List<AttemptEntity> inFlight, Instant now) {
     for (AttemptEntity attempt : inFlight) {
       attempt.status = AttemptStatus.INTERRUPTED;
       attempt.endedAt = now;

@@ -58,21 +58,27 @@ public class MessageService {
   public Uni<Accepted> accept(UUID tenantId, String idempotencyKey, SendMessageRequest request) {
     SendMessageRequest normalized = request.withDefaults();
     String requestHash = idempotencyKey == null ? null : Digests.sha256Hex(toJson(normalized));
-    return Uni.createFrom()
-        .deferred(
-            () ->
-                Panache.withTransaction(
-                    () -> acceptInTransaction(tenantId, idempotencyKey, requestHash, normalized)))
-        // Two concurrent requests with one key: the loser of the insert race replays the winner.
-        .onFailure(MessageService::isIdempotencyKeyTaken)
-        .retry()
-        .atMost(1)
-        .invoke(
-            accepted -> {
-              if (!accepted.replayed()) {
-                acceptedEvents.fire(new MessageAccepted(accepted.message().id()));
-              }
-            });
+    Uni<Accepted> acceptance =
+        Uni.createFrom()
+            .deferred(
+                () ->
+                    Panache.withTransaction(
+                        () ->
+                            acceptInTransaction(tenantId, idempotencyKey, requestHash, normalized)))
+            // Two concurrent requests with one key: the loser of the insert race replays the
+            // winner.
+            .onFailure(MessageService::isIdempotencyKeyTaken)
+            .retry()
+            .atMost(1)
+            .invoke(
+                accepted -> {
+                  if (!accepted.replayed()) {
+                    acceptedEvents.fire(new MessageAccepted(accepted.message().id()));
+                  }
+                });
+    // Run to the end even if the client hangs up: a cancelled subscription would cut the
+    // transaction in half or skip the immediate publish of a committed message.
+    return Uni.createFrom().completionStage(acceptance.subscribeAsCompletionStage());
   }
 
   /** The tenant's message, or null when it does not exist or belongs to another tenant. */

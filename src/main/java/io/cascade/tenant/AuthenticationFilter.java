@@ -7,6 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -20,12 +21,17 @@ public class AuthenticationFilter {
   private final TenantRepository tenants;
   private final CurrentTenant currentTenant;
   private final AdminConfig adminConfig;
+  private final KnownKeys knownKeys;
 
   AuthenticationFilter(
-      TenantRepository tenants, CurrentTenant currentTenant, AdminConfig adminConfig) {
+      TenantRepository tenants,
+      CurrentTenant currentTenant,
+      AdminConfig adminConfig,
+      KnownKeys knownKeys) {
     this.tenants = tenants;
     this.currentTenant = currentTenant;
     this.adminConfig = adminConfig;
+    this.knownKeys = knownKeys;
   }
 
   @ServerRequestFilter
@@ -41,12 +47,19 @@ public class AuthenticationFilter {
         throw ApiException.unauthorized(
             "Send the tenant API key as 'Authorization: Bearer <key>'.");
       }
-      return Panache.withSession(() -> tenants.findByApiKeyHash(ApiKeys.hash(key)))
+      String keyHash = ApiKeys.hash(key);
+      UUID cached = knownKeys.tenantOf(keyHash);
+      if (cached != null) {
+        currentTenant.set(cached);
+        return Uni.createFrom().voidItem();
+      }
+      return Panache.withSession(() -> tenants.findByApiKeyHash(keyHash))
           .map(
               tenant -> {
                 if (tenant == null) {
                   throw ApiException.unauthorized("The API key is not valid.");
                 }
+                knownKeys.remember(keyHash, tenant.id);
                 currentTenant.set(tenant.id);
                 return null;
               });
