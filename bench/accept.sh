@@ -74,7 +74,7 @@ stats=$(psql_q "SELECT count(*),
   FROM message WHERE tenant_id = '$tenant_id' AND created_at >= '$mark'")
 IFS='|' read -r total delivered pending d50 d99 dps <<<"$stats"
 
-summary="$(date -u +%Y-%m-%dT%H:%MZ) duration=$duration connections=$connections cores=$(nproc)
+summary="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none) duration=$duration connections=$connections cores=$(nproc)
   accepted/s=$rps accept_p50=$p50 accept_p99=$p99 non_202=${non2xx:-0}
   accepted=$total delivered=$delivered not_final=$pending delivered/s=$dps
   accept_to_delivered_p50=${d50}ms accept_to_delivered_p99=${d99}ms"
