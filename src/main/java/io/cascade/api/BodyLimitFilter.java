@@ -3,6 +3,7 @@ package io.cascade.api;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -24,22 +25,35 @@ public class BodyLimitFilter {
             ctx -> {
               String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
               if (length != null && exceeds(length)) {
-                Problem problem =
-                    new Problem(
-                        ProblemMapper.TYPE_PREFIX + "payload-too-large",
-                        "Payload Too Large",
-                        413,
-                        "The body is larger than " + MAX_BODY_BYTES + " bytes.",
-                        null);
-                ctx.response()
-                    .setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(Json.encode(problem));
+                refuse(ctx);
+              } else {
+                ctx.next();
+              }
+            })
+        // A chunked body over the limit is cut while it is read, which fails the route with 413.
+        .failureHandler(
+            ctx -> {
+              if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
+                refuse(ctx);
               } else {
                 ctx.next();
               }
             });
+  }
+
+  private static void refuse(RoutingContext ctx) {
+    Problem problem =
+        new Problem(
+            ProblemMapper.TYPE_PREFIX + "payload-too-large",
+            "Payload Too Large",
+            413,
+            "The body is larger than " + MAX_BODY_BYTES + " bytes.",
+            null);
+    ctx.response()
+        .setStatusCode(413)
+        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(Json.encode(problem));
   }
 
   private static boolean exceeds(String contentLength) {

@@ -15,6 +15,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -112,9 +114,13 @@ public class MessageResource {
               description = "1-255 characters; repeats within 24 h return the same message")
           @HeaderParam(IDEMPOTENCY_KEY)
           String idempotencyKey,
+      @Context HttpHeaders headers,
       @NotNull @Valid SendMessageRequest request) {
     long start = System.nanoTime();
-    if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
+    // An empty header arrives as null; it is a client bug worth reporting, not "no key".
+    boolean presentButEmpty =
+        idempotencyKey == null && !headers.getRequestHeader(IDEMPOTENCY_KEY).isEmpty();
+    if (presentButEmpty || (idempotencyKey != null && idempotencyKey.length() > 255)) {
       throw ApiException.invalidFields(
           List.of(new Problem.FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 characters")));
     }
