@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-30s}
 connections=${2:-32}
 port=${BENCH_PORT:-8090}
+threads=$(( connections < 2 ? connections : 2 ))
 results=bench/results/accept.txt
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
@@ -39,7 +40,7 @@ key=$(echo "$tenant" | sed -E 's/.*"apiKey":"([^"]+)".*/\1/')
 tenant_id=$(echo "$tenant" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 
 # Warm up the JIT and the pools, then measure.
-CASCADE_BENCH_KEY=$key wrk -t2 -c"$connections" -d10s -s bench/send-message.lua \
+CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$connections" -d10s -s bench/send-message.lua \
   "$base/v1/messages" >/dev/null
 psql_q() { psql -h 127.0.0.1 -U cascade -d cascade -qtA -c "$1"; }
 wait_final() {
@@ -53,7 +54,7 @@ wait_final() {
 wait_final || true
 mark=$(psql_q "SELECT now()")
 
-out=$(CASCADE_BENCH_KEY=$key wrk -t2 -c"$connections" -d"$duration" --latency \
+out=$(CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$connections" -d"$duration" --latency \
   -s bench/send-message.lua "$base/v1/messages")
 echo "$out"
 wait_final || echo "warning: messages still not final after 300 s" >&2
