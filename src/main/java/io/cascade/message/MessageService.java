@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.hibernate.exception.ConstraintViolationException;
 
@@ -77,8 +78,11 @@ public class MessageService {
                   }
                 });
     // Run to the end even if the client hangs up: a cancelled subscription would cut the
-    // transaction in half or skip the immediate publish of a committed message.
-    return Uni.createFrom().completionStage(acceptance.subscribeAsCompletionStage());
+    // transaction in half or skip the immediate publish of a committed message. Cancelling the
+    // returned Uni cancels only the wait for this future, not the subscription feeding it.
+    CompletableFuture<Accepted> result = new CompletableFuture<>();
+    acceptance.subscribe().with(result::complete, result::completeExceptionally);
+    return Uni.createFrom().completionStage(result);
   }
 
   /** The tenant's message, or null when it does not exist or belongs to another tenant. */
