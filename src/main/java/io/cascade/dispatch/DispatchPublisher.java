@@ -1,6 +1,7 @@
 package io.cascade.dispatch;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -10,7 +11,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,20 +48,26 @@ public class DispatchPublisher {
   private final BrokerConfig config;
   private final ConnectionFactory factory;
   private final ThreadPoolExecutor io;
+  private final List<Address> nodes;
   private volatile ConfirmingChannel current;
   private long lastConnectAttemptNanos;
+  private Address lastDroppedNode;
 
   DispatchPublisher(
       BrokerConfig config,
       @ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
       @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
+      @ConfigProperty(name = "rabbitmq-addresses") Optional<String> addresses,
       @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
       @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
       @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
     this.config = config;
     this.factory = new ConnectionFactory();
-    factory.setHost(host);
-    factory.setPort(port);
+    this.nodes =
+        addresses
+            .filter(list -> !list.isBlank())
+            .map(list -> List.of(Address.parseAddresses(list)))
+            .orElse(List.of(new Address(host, port)));
     factory.setUsername(username);
     factory.setPassword(password);
     factory.setVirtualHost(virtualHost);
@@ -145,10 +156,23 @@ public class DispatchPublisher {
       throw new PublishException("not connected; next attempt after the reconnect interval");
     }
     lastConnectAttemptNanos = now;
-    Connection connection = factory.newConnection("cascade-publisher");
+    Connection connection = factory.newConnection(connectionOrder(), "cascade-publisher");
     current = new ConfirmingChannel(connection);
-    LOG.infof("publisher connected to %s", connection.getAddress());
+    LOG.infof("publisher connected to %s", current.node);
     return current;
+  }
+
+  /**
+   * Broker nodes in the order to try them: shuffled to spread replicas, with the node last dropped
+   * at the end, so that a node that nacks or stalls is not picked again while others are up.
+   */
+  private List<Address> connectionOrder() {
+    List<Address> order = new ArrayList<>(nodes);
+    Collections.shuffle(order);
+    if (lastDroppedNode != null && order.remove(lastDroppedNode)) {
+      order.add(lastDroppedNode);
+    }
+    return order;
   }
 
   private void dropChannel(String why) {
@@ -157,6 +181,7 @@ public class DispatchPublisher {
       return;
     }
     current = null;
+    lastDroppedNode = channel.node;
     LOG.warnf("publisher drops its broker connection: %s", why);
     channel.close(new PublishException(why));
   }
@@ -178,12 +203,14 @@ public class DispatchPublisher {
   /** One connection and confirm-mode channel, with the publications it has not had confirmed. */
   private final class ConfirmingChannel {
     private final Connection connection;
+    private final Address node;
     private final Channel channel;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
 
     ConfirmingChannel(Connection connection) throws IOException {
       this.connection = connection;
+      this.node = new Address(connection.getAddress().getHostAddress(), connection.getPort());
       this.channel = connection.createChannel();
       channel.confirmSelect();
       // The broker sends basic.return before the ack of an unroutable mandatory publication.
