@@ -62,7 +62,16 @@ CONF
   done
 }
 
-pid_of() { cat "$base/r$1/pid" 2>/dev/null || true; }
+# The node's Erlang VM, found by its environment (pid files go stale when a node is killed).
+pid_of() {
+  local p
+  for p in $(pgrep -x beam.smp); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RABBITMQ_NODENAME=r$1@localhost"; then
+      echo "$p"
+      return
+    fi
+  done
+}
 
 start_node() {
   local n=$1
@@ -94,10 +103,8 @@ case "${1:-}" in
   stop)
     for n in "${nodes[@]}"; do
       pid=$(pid_of "$n")
-      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -CONT "$pid" 2>/dev/null || true
-        ctl "$n" -q stop >/dev/null 2>&1 || kill -9 "$pid" 2>/dev/null || true
-      fi
+      # The data is deleted below, so there is nothing to shut down cleanly.
+      [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
     done
     rm -rf "$base"
     log "stopped"

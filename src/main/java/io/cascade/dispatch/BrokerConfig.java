@@ -11,13 +11,29 @@ import java.time.Duration;
 @ConfigMapping(prefix = "cascade.broker")
 public interface BrokerConfig {
 
-  /** Exchange messages are published to (declared by the consumer channel). */
+  /** Exchange messages are published to. */
   @WithDefault("cascade")
   String exchange();
 
   /** Routing key binding the exchange to the dispatch queue. */
   @WithDefault("dispatch")
   String routingKey();
+
+  /** The dispatch quorum queue. */
+  @WithDefault("cascade.dispatch")
+  String queue();
+
+  /** Deliveries of one message after which the queue dead-letters it. */
+  @WithDefault("20")
+  long deliveryLimit();
+
+  /** Dead-letter exchange of the dispatch queue. */
+  @WithDefault("cascade.dlx")
+  String deadLetterExchange();
+
+  /** Quorum queue receiving dead-lettered dispatch messages. */
+  @WithDefault("cascade.dispatch.dlq")
+  String deadLetterQueue();
 
   /**
    * Replicas of the dispatch quorum queue when it is first declared (capped by the cluster size).

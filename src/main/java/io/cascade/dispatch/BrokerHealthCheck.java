@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 
 /**
  * Readiness follows the broker: not ready while no connection to RabbitMQ can be made. Deliberately
@@ -15,15 +16,24 @@ import org.eclipse.microprofile.health.Readiness;
 public class BrokerHealthCheck implements AsyncHealthCheck {
 
   private final DispatchPublisher publisher;
+  private final QuorumQueueConnector consumers;
 
-  BrokerHealthCheck(DispatchPublisher publisher) {
+  BrokerHealthCheck(
+      DispatchPublisher publisher,
+      @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers) {
     this.publisher = publisher;
+    this.consumers = consumers;
   }
 
   @Override
   public Uni<HealthCheckResponse> call() {
     return publisher
         .canReachBroker()
-        .map(reachable -> HealthCheckResponse.named("RabbitMQ broker").status(reachable).build());
+        .map(
+            reachable ->
+                HealthCheckResponse.named("RabbitMQ broker")
+                    .status(reachable)
+                    .withData("allConsumersSubscribed", consumers.allConsuming())
+                    .build());
   }
 }

@@ -4,18 +4,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,7 +21,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,36 +40,17 @@ public class DispatchPublisher {
   private static final Logger LOG = Logger.getLogger(DispatchPublisher.class);
 
   private final BrokerConfig config;
-  private final ConnectionFactory factory;
+  private final BrokerTopology topology;
+  private final BrokerConnections connections;
   private final ThreadPoolExecutor io;
-  private final List<Address> nodes;
   private volatile ConfirmingChannel current;
   private long lastConnectAttemptNanos;
   private Address lastDroppedNode;
 
-  DispatchPublisher(
-      BrokerConfig config,
-      @ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
-      @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
-      @ConfigProperty(name = "rabbitmq-addresses") Optional<String> addresses,
-      @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
-      @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
-      @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+  DispatchPublisher(BrokerConfig config, BrokerTopology topology, BrokerConnections connections) {
     this.config = config;
-    this.factory = new ConnectionFactory();
-    this.nodes =
-        addresses
-            .filter(list -> !list.isBlank())
-            .map(list -> List.of(Address.parseAddresses(list)))
-            .orElse(List.of(new Address(host, port)));
-    factory.setUsername(username);
-    factory.setPassword(password);
-    factory.setVirtualHost(virtualHost);
-    factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
-    factory.setRequestedHeartbeat((int) Math.max(1, config.heartbeat().toSeconds()));
-    // Recovery is ours: a recovered channel would forget which publications were unconfirmed.
-    factory.setAutomaticRecoveryEnabled(false);
-    factory.setTopologyRecoveryEnabled(false);
+    this.topology = topology;
+    this.connections = connections;
     this.io =
         new ThreadPoolExecutor(
             1,
@@ -156,23 +131,16 @@ public class DispatchPublisher {
       throw new PublishException("not connected; next attempt after the reconnect interval");
     }
     lastConnectAttemptNanos = now;
-    Connection connection = factory.newConnection(connectionOrder(), "cascade-publisher");
+    Connection connection = connections.open("cascade-publisher", lastDroppedNode);
+    try (Channel declaring = connection.createChannel()) {
+      topology.declare(declaring);
+    } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+      connection.abort(1000);
+      throw e;
+    }
     current = new ConfirmingChannel(connection);
     LOG.infof("publisher connected to %s", current.node);
     return current;
-  }
-
-  /**
-   * Broker nodes in the order to try them: shuffled to spread replicas, with the node last dropped
-   * at the end, so that a node that nacks or stalls is not picked again while others are up.
-   */
-  private List<Address> connectionOrder() {
-    List<Address> order = new ArrayList<>(nodes);
-    Collections.shuffle(order);
-    if (lastDroppedNode != null && order.remove(lastDroppedNode)) {
-      order.add(lastDroppedNode);
-    }
-    return order;
   }
 
   private void dropChannel(String why) {
@@ -210,7 +178,7 @@ public class DispatchPublisher {
 
     ConfirmingChannel(Connection connection) throws IOException {
       this.connection = connection;
-      this.node = new Address(connection.getAddress().getHostAddress(), connection.getPort());
+      this.node = BrokerConnections.nodeOf(connection);
       this.channel = connection.createChannel();
       channel.confirmSelect();
       // The broker sends basic.return before the ack of an unroutable mandatory publication.

@@ -1,0 +1,236 @@
+package io.cascade.dispatch;
+
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.smallrye.reactive.messaging.connector.InboundConnector;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.jboss.logging.Logger;
+
+/**
+ * SmallRye Reactive Messaging connector that consumes a quorum queue with the RabbitMQ Java client
+ * and recovers the way a failover needs: after losing its node (killed, frozen, nacking) a consumer
+ * reconnects to another live node on its own, every reconnect interval, for as long as it takes.
+ *
+ * <p>It replaces {@code smallrye-rabbitmq} for the dispatch channel. Measured on a 3-node cluster
+ * (docs/reliability.md), that connector acked deliveries of a dead channel on the new one after a
+ * reconnect ("unknown delivery tag"), which closed the new channel again, and after the leader's
+ * node was killed its consumers stopped for good with messages left in the queue. Here a delivery
+ * is acked only on the channel it came from; if that channel is gone, the broker has already put
+ * the message back and the dispatcher recognises the redelivery by its stored state.
+ *
+ * <p>Channel attributes: {@code queue} (default {@code cascade.broker.queue}), {@code prefetch}
+ * (unacknowledged deliveries, default 16). Each copy of a channel ({@code concurrency}) has its own
+ * connection.
+ */
+@ApplicationScoped
+@Connector(QuorumQueueConnector.NAME)
+public class QuorumQueueConnector implements InboundConnector {
+
+  /** The connector name used in {@code mp.messaging.incoming.<channel>.connector}. */
+  public static final String NAME = "cascade-quorum-queue";
+
+  private static final Logger LOG = Logger.getLogger(QuorumQueueConnector.class);
+
+  private final BrokerConnections connections;
+  private final BrokerConfig config;
+  private final Vertx vertx;
+  private final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final AtomicInteger ids = new AtomicInteger();
+
+  QuorumQueueConnector(BrokerConnections connections, BrokerConfig config, Vertx vertx) {
+    this.connections = connections;
+    this.config = config;
+    this.vertx = vertx;
+  }
+
+  @Override
+  public Flow.Publisher<? extends Message<?>> getPublisher(Config channel) {
+    String queue = channel.getOptionalValue("queue", String.class).orElse(config.queue());
+    int prefetch = channel.getOptionalValue("prefetch", Integer.class).orElse(16);
+    return Multi.createFrom()
+        .emitter(
+            (MultiEmitter<? super Message<String>> emitter) -> {
+              QueueConsumer consumer =
+                  new QueueConsumer(
+                      "cascade-consumer-" + ids.incrementAndGet(), queue, prefetch, emitter);
+              consumers.add(consumer);
+              emitter.onTermination(consumer::close);
+              consumer.start();
+            },
+            BackPressureStrategy.BUFFER);
+  }
+
+  /** Whether every consumer is subscribed to its queue right now. */
+  public boolean allConsuming() {
+    return !consumers.isEmpty() && consumers.stream().allMatch(QueueConsumer::isConsuming);
+  }
+
+  @PreDestroy
+  void close() {
+    consumers.forEach(QueueConsumer::close);
+  }
+
+  /** One consumer: a connection, a channel, and the loop that brings them back. */
+  private final class QueueConsumer {
+    private final String name;
+    private final String queue;
+    private final int prefetch;
+    private final MultiEmitter<? super Message<String>> emitter;
+    // All broker calls of this consumer run here: never on the event loop, never concurrently.
+    private final ScheduledExecutorService io;
+    private volatile Channel channel;
+    private Connection connection;
+    private Address lastNode;
+    private boolean reconnecting;
+    private volatile boolean closed;
+
+    QueueConsumer(
+        String name, String queue, int prefetch, MultiEmitter<? super Message<String>> emitter) {
+      this.name = name;
+      this.queue = queue;
+      this.prefetch = prefetch;
+      this.emitter = emitter;
+      this.io =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+
+    void start() {
+      io.execute(this::connect);
+    }
+
+    boolean isConsuming() {
+      Channel current = channel;
+      return current != null && current.isOpen();
+    }
+
+    private void connect() {
+      reconnecting = false;
+      if (closed) {
+        return;
+      }
+      try {
+        Connection opened = connections.open(name, lastNode);
+        Channel opening = opened.createChannel();
+        opening.basicQos(prefetch);
+        opened.addShutdownListener(
+            cause -> {
+              if (!cause.isInitiatedByApplication()) {
+                reconnectLater("connection lost: " + cause.getMessage());
+              }
+            });
+        opening.addShutdownListener(
+            cause -> {
+              if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+                reconnectLater("channel closed: " + cause.getMessage());
+              }
+            });
+        opening.basicConsume(
+            queue,
+            false,
+            name,
+            (tag, delivery) -> emit(opening, delivery),
+            tag -> reconnectLater("consumer cancelled by the broker"));
+        connection = opened;
+        lastNode = BrokerConnections.nodeOf(opened);
+        channel = opening;
+        LOG.infof("%s consumes %s on %s", name, queue, lastNode);
+      } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+        reconnectLater("cannot consume: " + e);
+      }
+    }
+
+    /** Drops the current connection and tries again after the reconnect interval. */
+    private void reconnectLater(String why) {
+      if (closed || io.isShutdown()) {
+        return;
+      }
+      io.execute(
+          () -> {
+            if (reconnecting) {
+              return; // the connection and its channel both report one failure
+            }
+            reconnecting = true;
+            LOG.warnf("%s reconnects: %s", name, why);
+            channel = null;
+            abortConnection();
+            io.schedule(
+                this::connect, config.reconnectInterval().toMillis(), TimeUnit.MILLISECONDS);
+          });
+    }
+
+    private void emit(Channel from, Delivery delivery) {
+      long tag = delivery.getEnvelope().getDeliveryTag();
+      Message<String> message =
+          Message.of(new String(delivery.getBody(), StandardCharsets.US_ASCII))
+              .withAck(() -> settle(from, tag, true))
+              .withNack(failure -> settle(from, tag, false));
+      // Each message runs on its own duplicated Vert.x context, as Hibernate Reactive requires.
+      Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+      context.runOnContext(ignored -> emitter.emit(message));
+    }
+
+    /**
+     * Acks (or requeues) on the delivery's own channel, off the event loop. Completes at once: a
+     * lost ack only means a redelivery, which the dispatcher handles.
+     */
+    private CompletableFuture<Void> settle(Channel from, long tag, boolean ack) {
+      io.execute(
+          () -> {
+            if (!from.isOpen()) {
+              return; // the broker requeued it when the channel closed
+            }
+            try {
+              if (ack) {
+                from.basicAck(tag, false);
+              } else {
+                from.basicNack(tag, false, true);
+              }
+            } catch (IOException | RuntimeException e) {
+              LOG.debugf("%s could not settle delivery %d: %s", name, tag, e);
+            }
+          });
+      return CompletableFuture.completedFuture(null);
+    }
+
+    private void abortConnection() {
+      Connection current = connection;
+      connection = null;
+      if (current != null) {
+        current.abort(1000);
+      }
+    }
+
+    void close() {
+      closed = true;
+      io.execute(this::abortConnection);
+      io.shutdown();
+    }
+  }
+}
