@@ -2,7 +2,7 @@ package io.cascade.api;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /** Tells failures caused by an unreachable or restarting database from other errors. */
@@ -16,7 +16,8 @@ public final class DatabaseFailures {
   /** Whether {@code failure}, or any of its causes, means the database cannot be reached now. */
   public static boolean isUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
+      // Connection refused, reset or cut while the database restarts.
+      if (t instanceof SocketException
           || t instanceof ClosedConnectionException
           || t instanceof io.netty.channel.ConnectTimeoutException) {
         return true;

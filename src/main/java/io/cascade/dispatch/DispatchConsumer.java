@@ -44,8 +44,8 @@ public class DispatchConsumer {
         // delivery limit on requeues; a concurrent change (lost optimistic lock) is simply re-read.
         .onFailure(DispatchConsumer::isTransient)
         .retry()
-        .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(10))
-        .atMost(60);
+        .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(2))
+        .atMost(300);
   }
 
   private static boolean isTransient(Throwable failure) {
