@@ -112,7 +112,7 @@ for scenario in "${scenarios[@]}"; do
       SELECT extract(epoch FROM ended_at - lag(ended_at) OVER (ORDER BY ended_at)) AS gap
       FROM attempt a JOIN message m ON m.id = a.message_id
       WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED') gaps")
-  row="$(date -u +%Y-%m-%dT%H:%MZ) $scenario rate=$rate seconds=$seconds $load_summary
+  row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none) $scenario rate=$rate seconds=$seconds $load_summary
   delivered=$delivered failed=$failed expired=$expired lost=$lost interrupted_attempts=$duplicates delivery_rto_ms=$delivery_rto"
   echo "$row"
   echo "$row" >>"$results"
