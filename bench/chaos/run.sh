@@ -28,7 +28,7 @@ port=${CHAOS_PORT:-8091}
 base="http://127.0.0.1:$port"
 token="chaos-$RANDOM$RANDOM"
 cluster=deploy/local/rabbitmq-cluster.sh
-results=bench/results/chaos.txt
+results=${CHAOS_RESULTS:-bench/results/chaos.txt}
 work=target/chaos
 mkdir -p "$work"
 
