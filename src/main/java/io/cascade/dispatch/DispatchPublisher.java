@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,8 +70,9 @@ public class DispatchPublisher {
   /** Publishes one message id; completes when the broker has confirmed it. */
   public Uni<Void> publish(UUID messageId) {
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    AtomicReference<ConfirmingChannel> usedChannel = new AtomicReference<>();
     try {
-      io.execute(() -> publishOnIoThread(messageId.toString(), confirmed));
+      io.execute(() -> usedChannel.set(publishOnIoThread(messageId.toString(), confirmed)));
     } catch (RejectedExecutionException e) {
       confirmed.completeExceptionally(new PublishException("too many publications pending"));
     }
@@ -79,8 +82,9 @@ public class DispatchPublisher {
         .after(config.confirmTimeout())
         .failWith(
             () -> {
-              runOnIoThread(() -> dropChannel("no confirm within " + config.confirmTimeout()));
-              return new PublishException("no confirm within " + config.confirmTimeout());
+              String why = "no confirm within " + config.confirmTimeout();
+              runOnIoThread(() -> dropChannel(usedChannel.get(), why));
+              return new PublishException(why);
             });
   }
 
@@ -96,7 +100,7 @@ public class DispatchPublisher {
             try {
               openChannelIfNeeded();
               reachable.complete(true);
-            } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+            } catch (IOException | RuntimeException | TimeoutException e) {
               reachable.complete(false);
             }
           });
@@ -110,17 +114,20 @@ public class DispatchPublisher {
         .recoverWithItem(false);
   }
 
-  private void publishOnIoThread(String messageId, CompletableFuture<Void> confirmed) {
+  /** Publishes on the current channel (opening one if needed) and returns it, or null. */
+  private ConfirmingChannel publishOnIoThread(String messageId, CompletableFuture<Void> confirmed) {
     try {
-      openChannelIfNeeded().publish(messageId, confirmed);
-    } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+      ConfirmingChannel channel = openChannelIfNeeded();
+      channel.publish(messageId, confirmed);
+      return channel;
+    } catch (IOException | RuntimeException | TimeoutException e) {
       confirmed.completeExceptionally(new PublishException("broker unavailable: " + e));
-      dropChannel("publish failed: " + e);
+      dropChannel(current, "publish failed: " + e);
+      return null;
     }
   }
 
-  private ConfirmingChannel openChannelIfNeeded()
-      throws IOException, java.util.concurrent.TimeoutException {
+  private ConfirmingChannel openChannelIfNeeded() throws IOException, TimeoutException {
     ConfirmingChannel channel = current;
     if (channel != null && channel.isOpen()) {
       return channel;
@@ -134,7 +141,7 @@ public class DispatchPublisher {
     Connection connection = connections.open("cascade-publisher", lastDroppedNode);
     try (Channel declaring = connection.createChannel()) {
       topology.declare(declaring);
-    } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+    } catch (IOException | RuntimeException | TimeoutException e) {
       connection.abort(1000);
       throw e;
     }
@@ -143,9 +150,12 @@ public class DispatchPublisher {
     return current;
   }
 
-  private void dropChannel(String why) {
-    ConfirmingChannel channel = current;
-    if (channel == null) {
+  /**
+   * Drops {@code channel} if it is still the current one: a burst of timeouts from one bad channel
+   * must not also tear down the healthy channel that replaced it.
+   */
+  private void dropChannel(ConfirmingChannel channel, String why) {
+    if (channel == null || channel != current) {
       return;
     }
     current = null;
@@ -164,7 +174,7 @@ public class DispatchPublisher {
 
   @PreDestroy
   void close() {
-    runOnIoThread(() -> dropChannel("shutdown"));
+    runOnIoThread(() -> dropChannel(current, "shutdown"));
     io.shutdown();
   }
 
@@ -187,7 +197,7 @@ public class DispatchPublisher {
           (tag, multiple) -> settle(tag, multiple, null),
           (tag, multiple) -> {
             settle(tag, multiple, "nacked by the broker");
-            runOnIoThread(() -> dropChannel("broker nacked a publication"));
+            runOnIoThread(() -> dropChannel(this, "broker nacked a publication"));
           });
       channel.addShutdownListener(
           cause -> failAll(new PublishException("channel closed: " + cause)));

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -161,7 +162,7 @@ public class QuorumQueueConnector implements InboundConnector {
         lastNode = BrokerConnections.nodeOf(opened);
         channel = opening;
         LOG.infof("%s consumes %s on %s", name, queue, lastNode);
-      } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+      } catch (IOException | RuntimeException | TimeoutException e) {
         reconnectLater("cannot consume: " + e);
       }
     }
