@@ -101,6 +101,8 @@ public class QuorumQueueConnector implements InboundConnector {
     private final MultiEmitter<? super Message<String>> emitter;
     // All broker calls of this consumer run here: never on the event loop, never concurrently.
     private final ScheduledExecutorService io;
+    // One event loop per consumer; each message gets a duplicated context of it.
+    private final Context eventLoop = vertx.getOrCreateContext();
     private volatile Channel channel;
     private Connection connection;
     private Address lastNode;
@@ -193,7 +195,7 @@ public class QuorumQueueConnector implements InboundConnector {
               .withAck(() -> settle(from, tag, true))
               .withNack(failure -> settle(from, tag, false));
       // Each message runs on its own duplicated Vert.x context, as Hibernate Reactive requires.
-      Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+      Context context = VertxContext.createNewDuplicatedContext(eventLoop);
       context.runOnContext(ignored -> emitter.emit(message));
     }
 
