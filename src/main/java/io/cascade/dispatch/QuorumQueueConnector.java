@@ -140,6 +140,7 @@ public class QuorumQueueConnector implements InboundConnector {
       }
       try {
         Connection opened = connections.open(name, lastNode);
+        connection = opened; // so that a failure below aborts it
         Channel opening = opened.createChannel();
         opening.basicQos(prefetch);
         opened.addShutdownListener(
@@ -160,7 +161,6 @@ public class QuorumQueueConnector implements InboundConnector {
             name,
             (tag, delivery) -> emit(opening, delivery),
             tag -> reconnectLater("consumer cancelled by the broker"));
-        connection = opened;
         lastNode = BrokerConnections.nodeOf(opened);
         channel = opening;
         LOG.infof("%s consumes %s on %s", name, queue, lastNode);
