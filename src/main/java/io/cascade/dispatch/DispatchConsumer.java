@@ -45,7 +45,10 @@ public class DispatchConsumer {
         .onFailure(DispatchConsumer::isTransient)
         .retry()
         .withBackOff(Duration.ofMillis(250), Duration.ofSeconds(2))
-        .atMost(300);
+        .atMost(300)
+        // The delivery goes back to the queue; say why, or a loop of failures would go unseen.
+        .onFailure()
+        .invoke(failure -> LOG.errorf(failure, "dispatch of message %s failed; requeued", id));
   }
 
   private static boolean isTransient(Throwable failure) {

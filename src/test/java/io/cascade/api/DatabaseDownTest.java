@@ -44,9 +44,7 @@ class DatabaseDownTest {
 
   @Test
   void tenantCreationIsA503() {
-    given()
-        .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
-        .contentType(ContentType.JSON)
+    TestApi.admin()
         .body(Map.of("name", "acme"))
         .post("/admin/v1/tenants")
         .then()

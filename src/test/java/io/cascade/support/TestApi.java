@@ -22,15 +22,18 @@ public final class TestApi {
 
   private TestApi() {}
 
+  /** A JSON request authenticated with the admin token. */
+  public static RequestSpecification admin() {
+    return given().header("Authorization", "Bearer " + ADMIN_TOKEN).contentType(ContentType.JSON);
+  }
+
   /** A tenant created through the admin API. */
   public record Tenant(UUID id, String key) {}
 
   /** Creates a tenant and returns its id and API key. */
   public static Tenant newTenant() {
     JsonPath created =
-        given()
-            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-            .contentType(ContentType.JSON)
+        admin()
             .body(Map.of("name", "tenant-" + UUID.randomUUID()))
             .post("/admin/v1/tenants")
             .then()
@@ -97,9 +100,7 @@ public final class TestApi {
 
   /** Switches one channel's simulator. */
   public static void simulator(String channel, String mode, int latencyMs) {
-    given()
-        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-        .contentType(ContentType.JSON)
+    admin()
         .body(Map.of("mode", mode, "latencyMs", latencyMs))
         .put("/admin/v1/simulator/" + channel)
         .then()

@@ -77,9 +77,7 @@ class AuthenticationTest {
 
   @Test
   void createdTenantGetsAKeyThatWorks() {
-    given()
-        .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
-        .contentType(ContentType.JSON)
+    TestApi.admin()
         .body(Map.of("name", "acme"))
         .post("/admin/v1/tenants")
         .then()
@@ -91,9 +89,7 @@ class AuthenticationTest {
 
   @Test
   void invalidTenantNameIsA400() {
-    given()
-        .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
-        .contentType(ContentType.JSON)
+    TestApi.admin()
         .body(Map.of("name", " "))
         .post("/admin/v1/tenants")
         .then()

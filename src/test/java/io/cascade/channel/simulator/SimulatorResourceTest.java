@@ -1,13 +1,11 @@
 package io.cascade.channel.simulator;
 
-import static io.restassured.RestAssured.given;
+import static io.cascade.support.TestApi.admin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.cascade.support.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,12 +13,6 @@ import org.junit.jupiter.api.Test;
 /** The admin API that switches simulator behaviour. */
 @QuarkusTest
 class SimulatorResourceTest {
-
-  private static RequestSpecification admin() {
-    return given()
-        .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
-        .contentType(ContentType.JSON);
-  }
 
   @AfterEach
   void reset() {
