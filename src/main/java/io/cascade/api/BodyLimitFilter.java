@@ -8,8 +8,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * Refuses bodies over 64 KiB with a problem response before any of it is read. Bodies without a
- * Content-Length are cut by {@code quarkus.http.limits.max-body-size}, set to the same limit.
+ * Refuses bodies over 64 KiB with a problem response before any of it is read. Chunked bodies (no
+ * Content-Length) are cut by {@code quarkus.http.limits.max-body-size}, set to the same limit;
+ * Quarkus answers those with a bare 413 that we found no hook to dress as a problem.
  */
 @Singleton
 public class BodyLimitFilter {
@@ -25,15 +26,6 @@ public class BodyLimitFilter {
             ctx -> {
               String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
               if (length != null && exceeds(length)) {
-                refuse(ctx);
-              } else {
-                ctx.next();
-              }
-            })
-        // A chunked body over the limit is cut while it is read, which fails the route with 413.
-        .failureHandler(
-            ctx -> {
-              if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
                 refuse(ctx);
               } else {
                 ctx.next();
