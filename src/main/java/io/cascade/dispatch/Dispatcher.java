@@ -47,7 +47,7 @@ public class Dispatcher {
   private final ProviderDirectory providers;
   private final CascadeMetrics metrics;
   private final DispatchConfig config;
-  private final Vertx vertx;
+  private final DispatcherInstance instance;
 
   Dispatcher(
       MessageRepository messages,
@@ -56,14 +56,14 @@ public class Dispatcher {
       ProviderDirectory providers,
       CascadeMetrics metrics,
       DispatchConfig config,
-      Vertx vertx) {
+      DispatcherInstance instance) {
     this.messages = messages;
     this.attempts = attempts;
     this.senders = senders;
     this.providers = providers;
     this.metrics = metrics;
     this.config = config;
-    this.vertx = vertx;
+    this.instance = instance;
   }
 
   /** Dispatches the message; completes once its resulting state is committed. */
@@ -78,9 +78,6 @@ public class Dispatcher {
           .flatMap(
               moreSteps -> moreSteps ? dispatch(send.messageId()) : Uni.createFrom().voidItem());
     }
-    if (claim instanceof Claim.Busy busy) {
-      return waitUntil(busy.until()).flatMap(ignored -> dispatch(busy.messageId()));
-    }
     if (claim instanceof Claim.Expired expired) {
       metrics.finalStatus(MessageStatus.EXPIRED.id(), expired.acceptedAt());
     }
@@ -89,11 +86,8 @@ public class Dispatcher {
 
   /** What the stored state says to do next; decided and recorded in one transaction. */
   private sealed interface Claim {
-    /** Nothing left to do: unknown message or final status. */
+    /** Nothing to do now: unknown message, final status, or a live owner is on it. */
     record Done() implements Claim {}
-
-    /** Another dispatcher is sending the current step until {@code until}. */
-    record Busy(UUID messageId, Instant until) implements Claim {}
 
     /** Validity passed; the message was marked expired. */
     record Expired(Instant acceptedAt) implements Claim {}
@@ -125,17 +119,51 @@ public class Dispatcher {
                         return Uni.createFrom().item(new Claim.Done());
                       }
                       Instant now = Timestamps.now();
-                      if (message.claimedUntil != null && message.claimedUntil.isAfter(now)) {
-                        return Uni.createFrom()
-                            .item(new Claim.Busy(messageId, message.claimedUntil));
-                      }
-                      // A message still ACCEPTED has no attempts: skip the query for cut-off ones.
-                      Uni<List<AttemptEntity>> inFlight =
-                          message.status == MessageStatus.ACCEPTED
-                              ? Uni.createFrom().item(List.of())
-                              : attempts.inFlight(messageId);
-                      return inFlight.flatMap(cutOff -> claimStep(message, cutOff, now));
+                      return ownerStillSending(message, now)
+                          .flatMap(
+                              busy -> {
+                                if (busy) {
+                                  return leaveToOwner(message, now);
+                                }
+                                // A message still ACCEPTED has no attempts to cut off.
+                                Uni<List<AttemptEntity>> inFlight =
+                                    message.status == MessageStatus.ACCEPTED
+                                        ? Uni.createFrom().item(List.of())
+                                        : attempts.inFlight(messageId);
+                                return inFlight.flatMap(cutOff -> claimStep(message, cutOff, now));
+                              });
                     }));
+  }
+
+  /** Whether another live dispatcher (or this one, for a duplicate) owns the current step. */
+  private Uni<Boolean> ownerStillSending(MessageEntity message, Instant now) {
+    if (message.claimedUntil == null || !message.claimedUntil.isAfter(now)) {
+      return Uni.createFrom().item(false);
+    }
+    return message.claimedBy == null
+        ? Uni.createFrom().item(true)
+        : instance.isAlive(message.claimedBy);
+  }
+
+  /**
+   * Leaves the step to its live owner without holding this delivery (and its consumer) meanwhile:
+   * the outbox republishes the message when the claim ends or the owner could have died, and that
+   * delivery looks again. Written without a version bump, so the owner's own update never fails
+   * over it (and may overwrite it: then the owner has moved the message on itself).
+   */
+  private Uni<Claim> leaveToOwner(MessageEntity message, Instant now) {
+    Instant ownerDeadline = now.plus(instance.silenceLimit());
+    Instant lookAgain =
+        message.claimedUntil.isBefore(ownerDeadline) ? message.claimedUntil : ownerDeadline;
+    return Panache.getSession()
+        .flatMap(
+            session ->
+                session
+                    .createNativeQuery("UPDATE message SET publish_due_at = ?1 WHERE id = ?2")
+                    .setParameter(1, lookAgain)
+                    .setParameter(2, message.id)
+                    .executeUpdate())
+        .map(ignored -> new Claim.Done());
   }
 
   private Uni<Claim> claimStep(MessageEntity message, List<AttemptEntity> inFlight, Instant now) {
@@ -150,6 +178,7 @@ public class Dispatcher {
     if (!now.isBefore(message.validUntil)) {
       message.status = MessageStatus.EXPIRED;
       message.claimedUntil = null;
+      message.claimedBy = null;
       return Uni.createFrom().item(new Claim.Expired(message.createdAt));
     }
     RouteStep step = message.currentRouteStep();
@@ -163,6 +192,7 @@ public class Dispatcher {
     attempt.startedAt = now;
     message.status = MessageStatus.SENDING;
     message.claimedUntil = now.plus(config.claimLease());
+    message.claimedBy = instance.id();
     return attempts
         .persist(attempt)
         .map(
@@ -235,6 +265,7 @@ public class Dispatcher {
     attempt.endedAt = now;
     message.updatedAt = now;
     message.claimedUntil = null;
+    message.claimedBy = null;
     if (outcome instanceof SendOutcome.Delivered || outcome instanceof SendOutcome.Sent) {
       boolean delivered = outcome instanceof SendOutcome.Delivered;
       attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
@@ -265,12 +296,6 @@ public class Dispatcher {
     }
     message.status = MessageStatus.FAILED;
     return new Recorded(attempt.status, MessageStatus.FAILED, null, reason);
-  }
-
-  private Uni<Void> waitUntil(Instant until) {
-    long millis = Math.max(10, Duration.between(Instant.now(), until).toMillis());
-    return Uni.createFrom()
-        .emitter(emitter -> vertx.setTimer(millis, ignored -> emitter.complete(null)));
   }
 
   private static void runOn(Context context, Runnable task) {

@@ -68,6 +68,10 @@ public class MessageEntity {
   @Column(name = "claimed_until")
   public Instant claimedUntil;
 
+  /** The dispatcher process that owns the current attempt (see DispatcherInstance). */
+  @Column(name = "claimed_by")
+  public UUID claimedBy;
+
   @Version public long version;
 
   /** The step being attempted now. */

@@ -69,6 +69,42 @@ class RedeliveryTest {
   }
 
   @Test
+  void aStepClaimedByADeadDispatcherIsTakenOverAtOnce() throws Exception {
+    // Its owner never beat (the process is gone), and the claim would last another hour.
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "SENDING", 0, "NULL", UUID.randomUUID(), "now() + interval '1 hour'");
+    insertAttempt(id, 0, "SMS", "SENDING");
+
+    Broker.publishDispatch(id.toString());
+
+    JsonPath message = awaitStatus(tenant.key(), id.toString(), "delivered");
+    assertThat(message.getList("attempts.status")).containsExactly("interrupted", "delivered");
+  }
+
+  @Test
+  void aStepClaimedByALiveDispatcherIsLeftToItUntilItFallsSilent() throws Exception {
+    UUID owner = UUID.randomUUID();
+    database
+        .preparedQuery("INSERT INTO dispatcher_instance (id, seen_at) VALUES ($1, now())")
+        .execute(Tuple.of(owner))
+        .await()
+        .indefinitely();
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "SENDING", 0, "NULL", owner, "now() + interval '1 hour'");
+    insertAttempt(id, 0, "SMS", "SENDING");
+
+    Broker.publishDispatch(id.toString());
+    Thread.sleep(2_000);
+
+    // Still the owner's while its heartbeat is fresh; it beat only once, so after three missed
+    // beats (6 s in the test profile) the outbox redelivers the message and the step is taken over.
+    assertThat(get(tenant.key(), id.toString()).getList("attempts.status"))
+        .containsExactly("sending");
+    assertThat(awaitStatus(tenant.key(), id.toString(), "delivered").getList("attempts.status"))
+        .containsExactly("interrupted", "delivered");
+  }
+
+  @Test
   void theRelayPublishesAMessageThatNeverReachedTheBroker() {
     // Committed, then the process died before publishing: only the outbox row is left.
     UUID id = UUID.randomUUID();
@@ -79,15 +115,22 @@ class RedeliveryTest {
   }
 
   private void insertMessage(UUID id, String status, int step, String publishDueAt) {
+    insertMessage(id, status, step, publishDueAt, null, "now() - interval '1 second'");
+  }
+
+  private void insertMessage(
+      UUID id, String status, int step, String publishDueAt, UUID owner, String claimedUntil) {
     database
         .preparedQuery(
             "INSERT INTO message (id, tenant_id, status, text, route, current_step, created_at,"
-                + " updated_at, valid_until, publish_due_at, claimed_until)"
+                + " updated_at, valid_until, publish_due_at, claimed_by, claimed_until)"
                 + " VALUES ($1, $2, $3, 'Your code is 123456', $4, $5, now(), now(),"
                 + " now() + interval '1 hour', "
                 + publishDueAt
-                + ", now() - interval '1 second')")
-        .execute(Tuple.of(id, tenant.id(), status, ROUTE, step))
+                + ", $6, "
+                + claimedUntil
+                + ")")
+        .execute(Tuple.of(id, tenant.id(), status, ROUTE, step, owner))
         .await()
         .indefinitely();
   }
