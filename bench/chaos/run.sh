@@ -57,6 +57,13 @@ stop_service() { [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$serv
 trap 'stop_service; $cluster stop >/dev/null 2>&1 || true' EXIT
 start_service
 
+# Warm up the JIT and the pools first, so the first scenario measures failover, not a cold start.
+warmup=$(curl -fs -X POST "$base/admin/v1/tenants" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{"name":"chaos-warmup"}')
+java bench/chaos/LoadGen.java "$base" "$(echo "$warmup" | sed -E 's/.*"apiKey":"([^"]+)".*/\1/')" \
+  "$rate" 10 "$work/warmup.csv" >/dev/null 2>&1
+sleep 3
+
 psql_q() { psql -h 127.0.0.1 -U cascade -d cascade -qtA -c "$1"; }
 connected_node() {
   grep "publisher connected to" "$work/service.log" | tail -n 1 | sed -E 's/.*127\.0\.0\.1:570([0-9]).*/\1/'
