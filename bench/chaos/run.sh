@@ -9,6 +9,7 @@
 #   accepted, delivered, failed, expired, lost (accepted but not final after recovery),
 #   duplicate provider submissions, API answers by status, RTO (longest gap between 202s) and
 #   delivery RTO (longest gap between deliveries).
+# CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -54,7 +55,10 @@ start_service() {
   return 1
 }
 stop_service() { [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true; }
-trap 'stop_service; $cluster stop >/dev/null 2>&1 || true' EXIT
+# CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
+if [ "${CHAOS_KEEP:-0}" != "1" ]; then
+  trap 'stop_service; $cluster stop >/dev/null 2>&1 || true' EXIT
+fi
 start_service
 
 # Warm up the JIT and the pools first, so the first scenario measures failover, not a cold start.

@@ -66,7 +66,7 @@ CONF
 pid_of() {
   local p
   for p in $(pgrep -x beam.smp); do
-    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RABBITMQ_NODENAME=r$1@localhost"; then
+    if { tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null | grep -qx "RABBITMQ_NODENAME=r$1@localhost"; then
       echo "$p"
       return
     fi
