@@ -55,7 +55,8 @@ public class Outbox {
   }
 
   /**
-   * Publishes a just-committed message; its outcome is written back in batches by {@link #flush}.
+   * Publishes a just-committed message; its outcome is written back in batches by {@link
+   * #writeBack}.
    */
   void onAccepted(@Observes MessageAccepted accepted) {
     UUID id = accepted.messageId();

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -204,22 +205,27 @@ public class QuorumQueueConnector implements InboundConnector {
      * lost ack only means a redelivery, which the dispatcher handles.
      */
     private CompletableFuture<Void> settle(Channel from, long tag, boolean ack) {
-      io.execute(
-          () -> {
-            if (!from.isOpen()) {
-              return; // the broker requeued it when the channel closed
-            }
-            try {
-              if (ack) {
-                from.basicAck(tag, false);
-              } else {
-                from.basicNack(tag, false, true);
-              }
-            } catch (IOException | RuntimeException e) {
-              LOG.debugf("%s could not settle delivery %d: %s", name, tag, e);
-            }
-          });
+      try {
+        io.execute(() -> settleOnIoThread(from, tag, ack));
+      } catch (RejectedExecutionException e) {
+        LOG.debugf("%s is shutting down; the broker requeues delivery %d", name, tag);
+      }
       return CompletableFuture.completedFuture(null);
+    }
+
+    private void settleOnIoThread(Channel from, long tag, boolean ack) {
+      if (!from.isOpen()) {
+        return; // the broker requeued it when the channel closed
+      }
+      try {
+        if (ack) {
+          from.basicAck(tag, false);
+        } else {
+          from.basicNack(tag, false, true);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debugf("%s could not settle delivery %d: %s", name, tag, e);
+      }
     }
 
     private void abortConnection() {
