@@ -116,7 +116,9 @@ public class LoadGen {
             + " accepted="
             + byStatus.getOrDefault(202, 0)
             + " answers="
-            + byStatus
+            + byStatus.entrySet().stream()
+                .map(e -> (e.getKey() == 0 ? "no_answer" : e.getKey()) + ":" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(","))
             + " rto_ms="
             + rto);
   }

@@ -4,12 +4,20 @@
 #
 # Usage: bench/chaos/run.sh [--rate N] [--seconds N] [scenario ...]
 #   scenarios: leader-kill  connected-kill  connected-freeze  service-kill  postgres-restart
-#   (default: all of them)
-# Per scenario it prints and appends to bench/results/chaos.txt:
-#   accepted, delivered, failed, expired, lost (accepted but not final after recovery),
-#   duplicate provider submissions, API answers by status, RTO (longest gap between 202s) and
-#   delivery RTO (longest gap between deliveries).
-# CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
+#              providers-down   (default: all of them)
+# Per scenario it prints one row and appends it to bench/results/chaos.txt: accepted, delivered,
+# failed, expired, lost (accepted but not final after recovery), interrupted attempts (sends whose
+# outcome was unknown at a crash: the only possible duplicate provider submissions), duplicate
+# deliveries, API answers by status, RTO (longest gap between 202s) and delivery RTO (longest gap
+# between deliveries), with the broker settings used and the machine. Then it rewrites the results
+# table of docs/reliability.md from the newest row of each scenario (bench/chaos/Report.java).
+#
+# Environment: CASCADE_BROKER_HEARTBEAT, CASCADE_BROKER_RECONNECT_INTERVAL,
+# CASCADE_BROKER_CONFIRM_TIMEOUT, CASCADE_BROKER_CONNECTION_TIMEOUT, CASCADE_DISPATCH_CONSUMERS
+# (service settings, defaults as in application.properties); CASCADE_SIMULATOR_LATENCY_MS
+# (provider answer time, 20 ms); CHAOS_RESULTS (rows file); CHAOS_REPORT (document to rewrite;
+# empty: none); CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a
+# bad run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,17 +31,39 @@ while [[ $# -gt 0 && $1 == --* ]]; do
   esac
 done
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(leader-kill connected-kill connected-freeze service-kill postgres-restart)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(leader-kill connected-kill connected-freeze service-kill
+  postgres-restart providers-down)
+
+# The settings under test, passed to the service explicitly so that every row can name them.
+export CASCADE_BROKER_HEARTBEAT=${CASCADE_BROKER_HEARTBEAT:-10s}
+export CASCADE_BROKER_RECONNECT_INTERVAL=${CASCADE_BROKER_RECONNECT_INTERVAL:-1s}
+export CASCADE_BROKER_CONFIRM_TIMEOUT=${CASCADE_BROKER_CONFIRM_TIMEOUT:-5s}
+export CASCADE_BROKER_CONNECTION_TIMEOUT=${CASCADE_BROKER_CONNECTION_TIMEOUT:-5s}
+export CASCADE_DISPATCH_CONSUMERS=${CASCADE_DISPATCH_CONSUMERS:-32}
+# Providers answer after 20 ms, so that a crash catches some sends in flight.
+export CASCADE_SIMULATOR_LATENCY_MS=${CASCADE_SIMULATOR_LATENCY_MS:-20}
+replicas=3
+settings="heartbeat=$CASCADE_BROKER_HEARTBEAT reconnect=$CASCADE_BROKER_RECONNECT_INTERVAL"
+settings+=" confirm_timeout=$CASCADE_BROKER_CONFIRM_TIMEOUT connect_timeout=$CASCADE_BROKER_CONNECTION_TIMEOUT"
+settings+=" replicas=$replicas consumers=$CASCADE_DISPATCH_CONSUMERS provider_ms=$CASCADE_SIMULATOR_LATENCY_MS"
+machine="$(nproc)cpu/$(free -g | awk '/^Mem:/ {print $2}')GiB/$(. /etc/os-release && echo "$ID$VERSION_ID")"
+machine+="/java$(java -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')"
+machine+="/rabbitmq$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-* | tail -n 1 | sed 's/.*-//')"
 
 port=${CHAOS_PORT:-8091}
 base="http://127.0.0.1:$port"
 token="chaos-$RANDOM$RANDOM"
 cluster=deploy/local/rabbitmq-cluster.sh
 results=${CHAOS_RESULTS:-bench/results/chaos.txt}
+report=${CHAOS_REPORT-docs/reliability.md}
 work=target/chaos
 mkdir -p "$work"
 
 deploy/local/services.sh
+# A fresh database for every run: results never depend on what earlier runs left behind.
+export CASCADE_DB_NAME=cascade_chaos
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $CASCADE_DB_NAME (FORCE)" \
+  -c "CREATE DATABASE $CASCADE_DB_NAME OWNER cascade"
 jar=target/quarkus-app/quarkus-run.jar
 if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
   ./mvnw -B -q package -DskipTests
@@ -43,7 +73,7 @@ $cluster start
 
 service=""
 start_service() {
-  PORT=$port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
+  PORT=$port CASCADE_ADMIN_TOKEN=$token \
     CASCADE_RABBITMQ_ADDRESSES=$($cluster addresses) \
     java ${JAVA_OPTS:-} -jar "$jar" >>"$work/service.log" 2>&1 &
   service=$!
@@ -68,11 +98,20 @@ java bench/chaos/LoadGen.java "$base" "$(echo "$warmup" | sed -E 's/.*"apiKey":"
   "$rate" 10 "$work/warmup.csv" >/dev/null 2>&1
 sleep 3
 
-psql_q() { psql -h 127.0.0.1 -U cascade -d cascade -qtA -c "$1"; }
+psql_q() { psql -h 127.0.0.1 -U cascade -d "$CASCADE_DB_NAME" -qtA -c "$1"; }
 connected_node() {
   grep "publisher connected to" "$work/service.log" | tail -n 1 | sed -E 's/.*127\.0\.0\.1:570([0-9]).*/\1/'
 }
 leader_node() { $cluster leader cascade.dispatch | sed -E 's/r([0-9])@.*/\1/'; }
+
+# Switches every channel's simulator (the provider of every channel) to one mode.
+simulators() {
+  for channel in sms whatsapp push email voice; do
+    curl -fs -X PUT "$base/admin/v1/simulator/$channel" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' \
+      -d "{\"mode\":\"$1\",\"latencyMs\":$CASCADE_SIMULATOR_LATENCY_MS}"
+  done
+}
 
 inject() {
   case $1 in
@@ -81,6 +120,7 @@ inject() {
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
     service-kill) kill -9 "$service"; sleep 1; start_service ;;
     postgres-restart) pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main restart ;;
+    providers-down) simulators fail; sleep 30; simulators ok ;;
     *) echo "unknown scenario $1" >&2; exit 2 ;;
   esac
 }
@@ -102,7 +142,7 @@ for scenario in "${scenarios[@]}"; do
   # Recovery: give every accepted message up to two minutes to reach a final state.
   for _ in $(seq 1 120); do
     pending=$(psql_q "SELECT count(*) FROM message WHERE tenant_id = '$tenant_id'
-      AND status IN ('ACCEPTED', 'SENDING')")
+      AND status IN ('ACCEPTED', 'SENDING', 'WAITING')")
     [ "$pending" = "0" ] && break
     sleep 1
   done
@@ -111,20 +151,30 @@ for scenario in "${scenarios[@]}"; do
       count(*) FILTER (WHERE status IN ('DELIVERED', 'SENT')),
       count(*) FILTER (WHERE status = 'FAILED'),
       count(*) FILTER (WHERE status = 'EXPIRED'),
-      count(*) FILTER (WHERE status IN ('ACCEPTED', 'SENDING'))
+      count(*) FILTER (WHERE status IN ('ACCEPTED', 'SENDING', 'WAITING'))
     FROM message WHERE tenant_id = '$tenant_id'")
   IFS='|' read -r delivered failed expired not_final <<<"$stats"
   stored=$(psql_q "SELECT count(*) FROM message WHERE tenant_id = '$tenant_id'")
   missing=$((accepted_ids > stored ? accepted_ids - stored : 0))
   lost=$((not_final + missing))
-  duplicates=$(psql_q "SELECT count(*) FROM attempt a JOIN message m ON m.id = a.message_id
-    WHERE m.tenant_id = '$tenant_id' AND a.status IN ('INTERRUPTED')")
+  interrupted=$(psql_q "SELECT count(*) FROM attempt a JOIN message m ON m.id = a.message_id
+    WHERE m.tenant_id = '$tenant_id' AND a.status = 'INTERRUPTED'")
+  duplicate_deliveries=$(psql_q "SELECT count(*) FROM (SELECT a.message_id FROM attempt a
+      JOIN message m ON m.id = a.message_id
+      WHERE m.tenant_id = '$tenant_id' AND a.status IN ('DELIVERED', 'SENT')
+      GROUP BY a.message_id HAVING count(*) > 1) twice")
   delivery_rto=$(psql_q "SELECT coalesce(round(max(gap) * 1000), 0) FROM (
       SELECT extract(epoch FROM ended_at - lag(ended_at) OVER (ORDER BY ended_at)) AS gap
       FROM attempt a JOIN message m ON m.id = a.message_id
       WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED') gaps")
-  row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none) $scenario rate=$rate seconds=$seconds $load_summary
-  delivered=$delivered failed=$failed expired=$expired lost=$lost interrupted_attempts=$duplicates delivery_rto_ms=$delivery_rto"
+  row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
+  row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
+  row+=" duplicate_deliveries=$duplicate_deliveries delivery_rto_ms=$delivery_rto $settings machine=$machine"
   echo "$row"
   echo "$row" >>"$results"
 done
+
+if [ -n "$report" ]; then
+  java bench/chaos/Report.java "$results" "$report"
+fi

@@ -11,7 +11,9 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-/** Sends push notification steps; the annotation values are defaults, see docs/configuration.md. */
+/**
+ * Sends push notification steps; the annotation values are defaults, see README.md (Configuration).
+ */
 @ApplicationScoped
 public class PushSender extends ChannelSender {
 

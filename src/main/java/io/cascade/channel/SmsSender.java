@@ -11,7 +11,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-/** Sends SMS steps; the annotation values are defaults, see docs/configuration.md. */
+/** Sends SMS steps; the annotation values are defaults, see README.md (Configuration). */
 @ApplicationScoped
 public class SmsSender extends ChannelSender {
 

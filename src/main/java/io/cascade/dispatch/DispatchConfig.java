@@ -24,6 +24,35 @@ public interface DispatchConfig {
   @WithDefault("2s")
   Duration ownerHeartbeat();
 
+  /**
+   * How long a message waits after a walk over its route in which every step failed for now
+   * (provider errors, timeouts, open circuits) before it walks the route again. The wait doubles
+   * with every such walk, up to {@link #routeRetryMaxDelay()}, with ±20 % jitter so that messages
+   * that failed together do not all come back together.
+   */
+  @WithDefault("2s")
+  Duration routeRetryDelay();
+
+  /**
+   * The longest wait between two walks over a route. It bounds how long a message waits after its
+   * providers are back; shorter means more attempts (each one stored) while they are down.
+   */
+  @WithDefault("30s")
+  Duration routeRetryMaxDelay();
+
+  /**
+   * How long a message may stay untouched by any dispatcher (not final, confirmed by the broker, no
+   * live claim) before it is put back on the queue. Longer than any healthy queue wait, so it only
+   * catches queue entries a broker fault lost or held; a backlog older than this gets republished
+   * copies, which the dispatcher drops.
+   */
+  @WithDefault("2m")
+  Duration stallLimit();
+
+  /** How often the stall limit is checked. */
+  @WithDefault("30s")
+  Duration stallCheckInterval();
+
   /** How often messages still waiting to be sent are checked for an elapsed validity. */
   @WithDefault("5s")
   Duration expirySweepInterval();

@@ -23,13 +23,20 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
  * Walks a message's route: claims the current step, sends it through the channel's guarded sender,
- * records the outcome, and moves on to the next step until one succeeds or the route ends.
+ * records the outcome, and moves on to the next step until one succeeds or the route ends. When the
+ * route ends with a step that failed for now (not rejected), the message waits and walks the route
+ * again later, skipping rejected steps, until it succeeds or its validity ends.
  *
  * <p>Every state change is committed before the next action, so a message redelivered after a crash
  * resumes from what is stored: an attempt whose outcome is recorded is never sent again; only an
@@ -125,11 +132,11 @@ public class Dispatcher {
                                 if (busy) {
                                   return leaveToOwner(message, now);
                                 }
-                                // A message still ACCEPTED has no attempts to cut off.
+                                // Only a message left SENDING can have attempts to cut off.
                                 Uni<List<AttemptEntity>> inFlight =
-                                    message.status == MessageStatus.ACCEPTED
-                                        ? Uni.createFrom().item(List.of())
-                                        : attempts.inFlight(messageId);
+                                    message.status == MessageStatus.SENDING
+                                        ? attempts.inFlight(messageId)
+                                        : Uni.createFrom().item(List.of());
                                 return inFlight.flatMap(cutOff -> claimStep(message, cutOff, now));
                               });
                     }));
@@ -238,7 +245,14 @@ public class Dispatcher {
                         message ->
                             attempts
                                 .findById(send.attemptId())
-                                .map(attempt -> apply(message, attempt, channel, outcome))))
+                                .flatMap(
+                                    attempt ->
+                                        rejectedSteps(message, outcome)
+                                            .map(
+                                                rejected ->
+                                                    apply(
+                                                        message, attempt, channel, outcome,
+                                                        rejected)))))
         .map(
             result -> {
               metrics.attempt(channel.id(), send.provider(), result.attemptStatus().id());
@@ -248,8 +262,19 @@ public class Dispatcher {
               if (result.finalStatus() != null) {
                 metrics.finalStatus(result.finalStatus().id(), send.acceptedAt());
               }
+              if (result.waiting()) {
+                metrics.routeWait(result.reason().id());
+              }
               return result.nextChannel() != null;
             });
+  }
+
+  /** Steps already rejected for good (none looked up after a success: nothing follows it). */
+  private Uni<Set<Integer>> rejectedSteps(MessageEntity message, SendOutcome outcome) {
+    if (outcome instanceof SendOutcome.Delivered || outcome instanceof SendOutcome.Sent) {
+      return Uni.createFrom().item(Set.of());
+    }
+    return attempts.rejectedSteps(message.id);
   }
 
   /** What recording an outcome did, for metrics after the commit. */
@@ -257,10 +282,15 @@ public class Dispatcher {
       AttemptStatus attemptStatus,
       MessageStatus finalStatus,
       Channel nextChannel,
-      FailoverReason reason) {}
+      FailoverReason reason,
+      boolean waiting) {}
 
   private Recorded apply(
-      MessageEntity message, AttemptEntity attempt, Channel channel, SendOutcome outcome) {
+      MessageEntity message,
+      AttemptEntity attempt,
+      Channel channel,
+      SendOutcome outcome,
+      Set<Integer> rejectedBefore) {
     Instant now = Timestamps.now();
     attempt.endedAt = now;
     message.updatedAt = now;
@@ -271,7 +301,7 @@ public class Dispatcher {
       attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
       message.status = delivered ? MessageStatus.DELIVERED : MessageStatus.SENT;
       message.deliveredVia = channel;
-      return new Recorded(attempt.status, message.status, null, null);
+      return new Recorded(attempt.status, message.status, null, null, false);
     }
     FailoverReason reason;
     String error;
@@ -286,16 +316,54 @@ public class Dispatcher {
       error = gaveUp.error();
     }
     attempt.error = truncate(reason.id() + ": " + error);
-    if (attempt.step + 1 < message.route.size()) {
-      message.currentStep = attempt.step + 1;
-      Channel next = message.currentRouteStep().channel();
+    // A rejected step would be rejected again; every other failure may pass once providers recover.
+    Set<Integer> rejected = new HashSet<>(rejectedBefore);
+    if (attempt.status == AttemptStatus.REJECTED) {
+      rejected.add(attempt.step);
+    }
+    OptionalInt next = firstOpenStep(message, attempt.step + 1, rejected);
+    if (next.isPresent()) {
+      message.currentStep = next.getAsInt();
+      Channel nextChannel = message.currentRouteStep().channel();
       LOG.debugf(
           "message %s: %s failed (%s), failing over to %s",
-          message.id, channel.id(), reason.id(), next.id());
-      return new Recorded(attempt.status, null, next, reason);
+          message.id, channel.id(), reason.id(), nextChannel.id());
+      return new Recorded(attempt.status, null, nextChannel, reason, false);
     }
-    message.status = MessageStatus.FAILED;
-    return new Recorded(attempt.status, MessageStatus.FAILED, null, reason);
+    OptionalInt restart = firstOpenStep(message, 0, rejected);
+    if (restart.isEmpty()) {
+      message.status = MessageStatus.FAILED;
+      return new Recorded(attempt.status, MessageStatus.FAILED, null, reason, false);
+    }
+    // Every open step failed for now: wait, then walk the route again. The outbox relay republishes
+    // the message when publish_due_at comes; the expiry sweep ends it if its validity runs out
+    // first.
+    message.status = MessageStatus.WAITING;
+    message.currentStep = restart.getAsInt();
+    message.routePass++;
+    Instant nextWalk = now.plus(routeRetryDelay(message.routePass));
+    message.publishDueAt = nextWalk.isBefore(message.validUntil) ? nextWalk : message.validUntil;
+    LOG.debugf(
+        "message %s: every open step failed (last: %s), next walk at %s",
+        message.id, reason.id(), message.publishDueAt);
+    return new Recorded(attempt.status, null, null, reason, true);
+  }
+
+  /** The first step from {@code from} on that was not rejected for good. */
+  private static OptionalInt firstOpenStep(MessageEntity message, int from, Set<Integer> rejected) {
+    return IntStream.range(from, message.route.size())
+        .filter(step -> !rejected.contains(step))
+        .findFirst();
+  }
+
+  /** Exponential backoff between walks over the route, capped, with ±20 % jitter. */
+  private Duration routeRetryDelay(int walk) {
+    long initial = config.routeRetryDelay().toMillis();
+    long max = config.routeRetryMaxDelay().toMillis();
+    long delay = initial << Math.min(walk - 1, 20);
+    long capped = delay <= 0 || delay > max ? max : delay;
+    double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+    return Duration.ofMillis(Math.round(capped * jitter));
   }
 
   private static void runOn(Context context, Runnable task) {

@@ -10,10 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Marks messages {@code expired} whose validity passed while they were still waiting for their
- * first attempt (e.g. during a broker outage), so tenants see the truth without waiting for the
- * queue. Messages already being sent are left to the dispatcher, which checks validity before every
- * step.
+ * Marks messages {@code expired} whose validity passed while they waited for a dispatcher: for
+ * their first attempt (e.g. during a broker outage) or for their next walk over the route (every
+ * provider failing), so tenants see the truth without waiting for the queue. Messages being sent
+ * are left to the dispatcher, which checks validity before every step.
  */
 @ApplicationScoped
 public class ExpirySweeper {
@@ -23,7 +23,7 @@ public class ExpirySweeper {
   private static final String EXPIRE_WAITING =
       "UPDATE message SET status = 'EXPIRED', updated_at = now(), publish_due_at = NULL,"
           + " version = version + 1"
-          + " WHERE status = 'ACCEPTED' AND valid_until <= now() RETURNING created_at";
+          + " WHERE status IN ('ACCEPTED', 'WAITING') AND valid_until <= now() RETURNING created_at";
 
   private final Pool database;
   private final CascadeMetrics metrics;

@@ -1,6 +1,7 @@
 package io.cascade.dispatch;
 
 import io.cascade.message.MessageAccepted;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -10,6 +11,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,19 +38,30 @@ public class Outbox {
       "UPDATE message SET publish_due_at = now() + make_interval(secs => $2)"
           + " WHERE id IN (SELECT id FROM message WHERE publish_due_at <= now()"
           + " ORDER BY publish_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-          + " RETURNING id";
+          + " RETURNING id, publish_due_at";
+  // Both write-backs touch a row only if its publish_due_at is still the one this publication was
+  // claimed with: meanwhile a dispatcher may have taken the message and scheduled its next walk
+  // (WAITING) or a look at a live owner's step, which a late write-back must not wipe out.
   private static final String MARK_CONFIRMED =
-      "UPDATE message SET publish_due_at = NULL WHERE id = ANY($1)";
+      "UPDATE message m SET publish_due_at = NULL FROM unnest($1::uuid[], $2::timestamptz[])"
+          + " AS p(id, due) WHERE m.id = p.id AND m.publish_due_at = p.due";
   private static final String RETRY_LATER =
-      "UPDATE message SET publish_due_at = now() + make_interval(secs => $2) WHERE id = ANY($1)";
+      "UPDATE message m SET publish_due_at = now() + make_interval(secs => $3)"
+          + " FROM unnest($1::uuid[], $2::timestamptz[]) AS p(id, due)"
+          + " WHERE m.id = p.id AND m.publish_due_at = p.due";
 
   private static final long WRITE_BACK_INTERVAL_MS = 50;
 
   private final Pool database;
   private final DispatchPublisher publisher;
   private final OutboxConfig config;
-  private final ConcurrentLinkedQueue<UUID> confirmed = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<UUID> unconfirmed = new ConcurrentLinkedQueue<>();
+  private Vertx vertx;
+  private long writeBackTimer;
+  private final ConcurrentLinkedQueue<Publication> confirmed = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Publication> unconfirmed = new ConcurrentLinkedQueue<>();
+
+  /** A message published because its {@code publish_due_at} was {@code dueAt}. */
+  record Publication(UUID messageId, Instant dueAt) {}
 
   Outbox(Pool database, DispatchPublisher publisher, OutboxConfig config) {
     this.database = database;
@@ -59,23 +74,34 @@ public class Outbox {
    * #writeBack}.
    */
   void onAccepted(@Observes MessageAccepted accepted) {
-    UUID id = accepted.messageId();
+    Publication publication = new Publication(accepted.messageId(), accepted.publishDueAt());
     publisher
-        .publish(id)
+        .publish(publication.messageId())
         .subscribe()
-        .with(ignored -> confirmed.add(id), failure -> unconfirmed.add(id));
+        .with(ignored -> confirmed.add(publication), failure -> unconfirmed.add(publication));
   }
 
   /** Every 50 ms (the scheduler's floor is 1 s), write back what the broker confirmed. */
   void startWriteBack(@Observes StartupEvent startup, Vertx vertx) {
     AtomicBoolean running = new AtomicBoolean();
-    vertx.setPeriodic(
-        WRITE_BACK_INTERVAL_MS,
-        ignored -> {
-          if (running.compareAndSet(false, true)) {
-            writeBack().subscribe().with(done -> running.set(false), failure -> running.set(false));
-          }
-        });
+    this.vertx = vertx;
+    writeBackTimer =
+        vertx.setPeriodic(
+            WRITE_BACK_INTERVAL_MS,
+            ignored -> {
+              if (running.compareAndSet(false, true)) {
+                writeBack()
+                    .subscribe()
+                    .with(done -> running.set(false), failure -> running.set(false));
+              }
+            });
+  }
+
+  /** Stops the write-back before the container goes away (what is left, the relay redoes). */
+  void stopWriteBack(@Observes ShutdownEvent shutdown) {
+    if (vertx != null) {
+      vertx.cancelTimer(writeBackTimer);
+    }
   }
 
   /** Writes back the outcome of recent publications: one statement per batch, not per message. */
@@ -100,9 +126,11 @@ public class Outbox {
                 .addDouble(seconds(config.publishLease().toMillis())))
         .flatMap(
             rows -> {
-              List<UUID> due = new ArrayList<>();
+              List<Publication> due = new ArrayList<>();
               for (Row row : rows) {
-                due.add(row.getUUID("id"));
+                due.add(
+                    new Publication(
+                        row.getUUID("id"), row.getOffsetDateTime("publish_due_at").toInstant()));
               }
               if (due.isEmpty()) {
                 return Uni.createFrom().voidItem();
@@ -117,18 +145,18 @@ public class Outbox {
         .replaceWithVoid();
   }
 
-  private Uni<Void> publishAll(List<UUID> ids) {
-    List<UUID> ok = Collections.synchronizedList(new ArrayList<>());
-    List<UUID> failed = Collections.synchronizedList(new ArrayList<>());
+  private Uni<Void> publishAll(List<Publication> due) {
+    List<Publication> ok = Collections.synchronizedList(new ArrayList<>());
+    List<Publication> failed = Collections.synchronizedList(new ArrayList<>());
     List<Uni<Void>> publications =
-        ids.stream()
+        due.stream()
             .map(
-                id ->
+                publication ->
                     publisher
-                        .publish(id)
-                        .invoke(() -> ok.add(id))
+                        .publish(publication.messageId())
+                        .invoke(() -> ok.add(publication))
                         .onFailure()
-                        .invoke(failure -> failed.add(id))
+                        .invoke(failure -> failed.add(publication))
                         .onFailure()
                         .recoverWithNull())
             .toList();
@@ -139,35 +167,39 @@ public class Outbox {
         .flatMap(ignored -> retryLater(failed));
   }
 
-  private Uni<Void> markConfirmed(List<UUID> ids) {
-    if (ids.isEmpty()) {
+  private Uni<Void> markConfirmed(List<Publication> publications) {
+    if (publications.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return database
-        .preparedQuery(MARK_CONFIRMED)
-        .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new)))
-        .replaceWithVoid();
+    return database.preparedQuery(MARK_CONFIRMED).execute(keys(publications)).replaceWithVoid();
   }
 
-  private Uni<Void> retryLater(List<UUID> ids) {
-    if (ids.isEmpty()) {
+  private Uni<Void> retryLater(List<Publication> publications) {
+    if (publications.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
     return database
         .preparedQuery(RETRY_LATER)
-        .execute(
-            Tuple.tuple()
-                .addArrayOfUUID(ids.toArray(UUID[]::new))
-                .addDouble(seconds(config.retryDelay().toMillis())))
+        .execute(keys(publications).addDouble(seconds(config.retryDelay().toMillis())))
         .replaceWithVoid();
   }
 
-  private static List<UUID> drain(ConcurrentLinkedQueue<UUID> queue) {
-    List<UUID> ids = new ArrayList<>();
-    for (UUID id = queue.poll(); id != null; id = queue.poll()) {
-      ids.add(id);
+  /** The ids and claimed due times of {@code publications}, as two parallel arrays. */
+  private static Tuple keys(List<Publication> publications) {
+    return Tuple.tuple()
+        .addArrayOfUUID(publications.stream().map(Publication::messageId).toArray(UUID[]::new))
+        .addArrayOfOffsetDateTime(
+            publications.stream()
+                .map(p -> p.dueAt().atOffset(ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new));
+  }
+
+  private static <T> List<T> drain(ConcurrentLinkedQueue<T> queue) {
+    List<T> items = new ArrayList<>();
+    for (T item = queue.poll(); item != null; item = queue.poll()) {
+      items.add(item);
     }
-    return ids;
+    return items;
   }
 
   private static double seconds(long millis) {

@@ -5,7 +5,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Stores attempts. */
 @ApplicationScoped
@@ -16,6 +18,13 @@ public class AttemptRepository implements PanacheRepositoryBase<AttemptEntity, U
       return Uni.createFrom().item(List.of());
     }
     return list("messageId in ?1 order by startedAt, id", messageIds);
+  }
+
+  /** Route steps of the message that a provider rejected for good. */
+  public Uni<Set<Integer>> rejectedSteps(UUID messageId) {
+    return list("messageId = ?1 and status = ?2", messageId, AttemptStatus.REJECTED)
+        .map(
+            rejected -> rejected.stream().map(attempt -> attempt.step).collect(Collectors.toSet()));
   }
 
   public Uni<List<AttemptEntity>> inFlight(UUID messageId) {

@@ -40,6 +40,10 @@ public class MessageEntity {
   @Column(name = "current_step", nullable = false)
   public int currentStep;
 
+  /** How many walks over the route ended with every step failed for now (see WAITING). */
+  @Column(name = "route_pass", nullable = false)
+  public int routePass;
+
   @Enumerated(EnumType.STRING)
   @Column(name = "delivered_via")
   public Channel deliveredVia;
@@ -60,7 +64,10 @@ public class MessageEntity {
   @Column(name = "valid_until", nullable = false)
   public Instant validUntil;
 
-  /** When the outbox relay should (re)publish the message; null once the broker confirmed it. */
+  /**
+   * When the outbox relay should (re)publish the message: null once the broker confirmed it; for a
+   * waiting message, when its next walk over the route starts.
+   */
   @Column(name = "publish_due_at")
   public Instant publishDueAt;
 

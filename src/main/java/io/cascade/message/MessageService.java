@@ -31,7 +31,7 @@ public class MessageService {
   private static final String UNIQUE_VIOLATION = "23505";
 
   /** The result of a send: the message and whether it was an idempotent replay. */
-  public record Accepted(MessageView message, boolean replayed) {}
+  public record Accepted(MessageView message, boolean replayed, Instant publishDueAt) {}
 
   private final MessageRepository messages;
   private final AttemptRepository attempts;
@@ -74,7 +74,8 @@ public class MessageService {
             .invoke(
                 accepted -> {
                   if (!accepted.replayed()) {
-                    acceptedEvents.fire(new MessageAccepted(accepted.message().id()));
+                    acceptedEvents.fire(
+                        new MessageAccepted(accepted.message().id(), accepted.publishDueAt()));
                   }
                 });
     // Run to the end even if the client hangs up: a cancelled subscription would cut the
@@ -131,7 +132,7 @@ public class MessageService {
                           + existing.id
                           + ").");
                 }
-                return view(existing).map(view -> new Accepted(view, true));
+                return view(existing).map(view -> new Accepted(view, true, null));
               }
               // The key's window has passed: release it from the old message, then reuse it.
               existing.idempotencyKey = null;
@@ -161,7 +162,7 @@ public class MessageService {
     message.publishDueAt = now.plus(outbox.publishLease());
     return messages
         .persist(message)
-        .map(saved -> new Accepted(MessageView.of(saved, List.of()), false));
+        .map(saved -> new Accepted(MessageView.of(saved, List.of()), false, saved.publishDueAt));
   }
 
   private Uni<MessageView> view(MessageEntity message) {

@@ -10,7 +10,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Message")
 public record MessageView(
     UUID id,
-    @Schema(enumeration = {"accepted", "sending", "sent", "delivered", "failed", "expired"})
+    @Schema(
+            enumeration = {
+              "accepted",
+              "sending",
+              "waiting",
+              "sent",
+              "delivered",
+              "failed",
+              "expired"
+            })
         MessageStatus status,
     String reference,
     String text,
@@ -19,6 +28,10 @@ public record MessageView(
     Instant updatedAt,
     Instant validUntil,
     @Schema(description = "Channel of the step that succeeded, if any") Channel deliveredVia,
+    @Schema(
+            description =
+                "While waiting: when the route is tried again (every provider of it failed for now)")
+        Instant nextAttemptAt,
     List<AttemptView> attempts) {
 
   /** One attempt of one route step. */
@@ -54,6 +67,7 @@ public record MessageView(
         message.updatedAt,
         message.validUntil,
         message.deliveredVia,
+        message.status == MessageStatus.WAITING ? message.publishDueAt : null,
         attempts.stream().map(AttemptView::of).toList());
   }
 }

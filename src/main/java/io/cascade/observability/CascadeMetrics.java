@@ -49,6 +49,19 @@ public class CascadeMetrics {
     registry.counter("cascade.failovers", "from", from, "to", to, "reason", reason).increment();
   }
 
+  /**
+   * A walk over a message's route ended with every open step failed for now ({@code reason}: of the
+   * last step); the message waits and walks it again.
+   */
+  public void routeWait(String reason) {
+    registry.counter("cascade.route.waits", "reason", reason).increment();
+  }
+
+  /** Messages put back on the queue because no dispatcher had touched them for too long. */
+  public void redriven(int count) {
+    registry.counter("cascade.messages.redriven").increment(count);
+  }
+
   /** A message reached a final status; the timer measures acceptance to that status. */
   public void finalStatus(String status, Instant acceptedAt) {
     registry.counter("cascade.messages.final", "status", status).increment();

@@ -9,6 +9,7 @@ import static io.cascade.support.TestApi.sms;
 import static io.cascade.support.TestApi.step;
 import static io.cascade.support.TestApi.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cascade.support.Metrics;
 import io.cascade.support.RabbitProxy;
@@ -17,7 +18,9 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,17 +102,84 @@ class CascadeTest {
   }
 
   @Test
-  void failsWhenEveryStepFails() {
-    simulator("sms", "fail", 0);
+  void failsOnlyWhenEveryStepIsRejected() {
+    simulator("sms", "reject", 0);
     simulator("whatsapp", "reject", 0);
-    simulator("email", "timeout", 0);
 
-    String id = send(key, message(List.of(sms(), whatsapp(), email())));
+    String id = send(key, message(List.of(sms(), whatsapp())));
 
     JsonPath message = awaitStatus(key, id, "failed");
     assertThat(message.getString("deliveredVia")).isNull();
-    assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "email");
-    assertThat(message.getList("attempts.status")).containsExactly("failed", "rejected", "failed");
+    assertThat(message.getString("nextAttemptAt")).isNull();
+    assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp");
+    assertThat(message.getList("attempts.status")).containsExactly("rejected", "rejected");
+  }
+
+  @Test
+  void waitsWhileEveryProviderFailsAndIsDeliveredOnceOneIsBack() {
+    simulator("sms", "fail", 0);
+    simulator("email", "timeout", 0);
+    double waitsBefore = Metrics.sum("cascade_route_waits_total");
+
+    String id = send(key, message(List.of(sms(), email())));
+
+    JsonPath waiting = awaitStatus(key, id, "waiting");
+    assertThat(waiting.getString("nextAttemptAt")).isNotNull();
+    assertThat(waiting.getString("deliveredVia")).isNull();
+    // It keeps walking the route while the providers are down: two walks, four failed attempts.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> Metrics.sum("cascade_route_waits_total") - waitsBefore >= 2);
+    JsonPath stillWaiting = TestApi.get(key, id);
+    assertThat(stillWaiting.getString("status")).isIn("waiting", "sending");
+    assertThat(stillWaiting.getList("attempts.status")).doesNotContain("delivered");
+    assertThat(stillWaiting.getList("attempts.channel").subList(0, 4))
+        .containsExactly("sms", "email", "sms", "email");
+
+    TestApi.resetProviders(); // providers back, breakers closed
+
+    JsonPath delivered = awaitStatus(key, id, "delivered");
+    assertThat(delivered.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(delivered.getString("nextAttemptAt")).isNull();
+    List<String> statuses = delivered.getList("attempts.status");
+    assertThat(statuses.get(statuses.size() - 1)).isEqualTo("delivered");
+    assertThat(statuses.subList(0, statuses.size() - 1)).containsOnly("failed");
+  }
+
+  @Test
+  void laterWalksSkipAStepWhoseRecipientWasRejected() {
+    simulator("sms", "reject", 0);
+    simulator("whatsapp", "fail", 0);
+
+    String id = send(key, message(List.of(sms(), whatsapp())));
+
+    awaitStatus(key, id, "waiting");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> TestApi.get(key, id).getList("attempts").size() >= 3);
+    simulator("whatsapp", "ok", 0);
+    CircuitBreakerMaintenance.get().resetAll();
+
+    JsonPath delivered = awaitStatus(key, id, "delivered");
+    assertThat(delivered.getString("deliveredVia")).isEqualTo("whatsapp");
+    List<String> channels = delivered.getList("attempts.channel");
+    assertThat(channels).hasSizeGreaterThanOrEqualTo(4).startsWith("sms").containsOnlyOnce("sms");
+  }
+
+  @Test
+  void expiresWhenProvidersStayDownPastTheValidity() {
+    simulator("sms", "fail", 0);
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+
+    awaitStatus(key, id, "waiting");
+    JsonPath expired = awaitStatus(key, id, "expired", Duration.ofSeconds(30));
+    assertThat(expired.getList("attempts.status")).isNotEmpty().containsOnly("failed");
+    assertThat(expired.getString("nextAttemptAt")).isNull();
+    assertThat(Instant.parse(expired.getString("updatedAt")))
+        .isAfterOrEqualTo(Instant.parse(expired.getString("validUntil")));
   }
 
   @Test

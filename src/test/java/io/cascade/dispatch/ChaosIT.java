@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class ChaosIT {
 
   private static final Pattern ROW =
-      Pattern.compile("accepted=(\\d+)[^\\n]*\\n\\s+delivered=(\\d+)[^\\n]* lost=(\\d+)");
+      Pattern.compile(
+          "scenario=\\S+ .*? accepted=(\\d+) .*? delivered=(\\d+) .*? lost=(\\d+)"
+              + " .*? duplicate_deliveries=(\\d+) ");
 
   @Test
   void killingTheLeaderNodeOrTheServiceLosesNothing() throws Exception {
@@ -40,6 +42,7 @@ class ChaosIT {
             .directory(new File("."));
     // Keep the build's rows out of the committed results file.
     chaos.environment().put("CHAOS_RESULTS", "target/chaos/results.txt");
+    chaos.environment().put("CHAOS_REPORT", "");
     Process run = chaos.start();
     boolean finished = run.waitFor(12, TimeUnit.MINUTES);
     if (!finished) {
@@ -56,7 +59,8 @@ class ChaosIT {
           new int[] {
             Integer.parseInt(rows.group(1)),
             Integer.parseInt(rows.group(2)),
-            Integer.parseInt(rows.group(3))
+            Integer.parseInt(rows.group(3)),
+            Integer.parseInt(rows.group(4))
           });
     }
     assertThat(results).as("one result row per scenario:\n%s", output).hasSize(2);
@@ -64,6 +68,7 @@ class ChaosIT {
       assertThat(row[0]).as("accepted").isPositive();
       assertThat(row[2]).as("lost:\n%s", output).isZero();
       assertThat(row[1]).as("delivered").isEqualTo(row[0]);
+      assertThat(row[3]).as("messages delivered twice").isZero();
     }
   }
 }

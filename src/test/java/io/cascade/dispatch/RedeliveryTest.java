@@ -6,14 +6,21 @@ import static io.cascade.support.TestApi.message;
 import static io.cascade.support.TestApi.send;
 import static io.cascade.support.TestApi.sms;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.cascade.message.MessageAccepted;
 import io.cascade.support.Broker;
+import io.cascade.support.Metrics;
 import io.cascade.support.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +38,7 @@ class RedeliveryTest {
           + "{\"channel\":\"whatsapp\",\"to\":\"+4915112345678\"}]";
 
   @Inject Pool database;
+  @Inject Event<MessageAccepted> accepted;
 
   private TestApi.Tenant tenant;
 
@@ -112,6 +120,55 @@ class RedeliveryTest {
 
     JsonPath message = awaitStatus(tenant.key(), id.toString(), "delivered");
     assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+  }
+
+  @Test
+  void aMessageWhoseQueueEntryVanishedIsRepublishedOnceStalled() {
+    // Confirmed by the broker (nothing left to publish), then its queue entry was lost: only the
+    // stall watchdog (30 s limit in the test profile) can bring it back.
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "ACCEPTED", 0, "NULL");
+    database
+        .preparedQuery("UPDATE message SET updated_at = now() - interval '1 minute' WHERE id = $1")
+        .execute(Tuple.of(id))
+        .await()
+        .indefinitely();
+    double redrivenBefore = Metrics.sum("cascade_messages_redriven_total");
+
+    JsonPath message = awaitStatus(tenant.key(), id.toString(), "delivered");
+    assertThat(message.getList("attempts.status")).containsExactly("delivered");
+    assertThat(Metrics.sum("cascade_messages_redriven_total")).isGreaterThan(redrivenBefore);
+  }
+
+  @Test
+  void aLateConfirmClearsOnlyThePublicationItConfirms() {
+    // Two published messages whose confirms come back. One still has the due time it was published
+    // with; the other was rescheduled meanwhile (as a dispatcher does for a WAITING message), and
+    // that newer schedule must survive the confirm of the older publication.
+    Instant publishedWith = Instant.parse("2030-01-01T00:00:00Z");
+    UUID unchanged = UUID.randomUUID();
+    UUID rescheduled = UUID.randomUUID();
+    insertMessage(unchanged, "DELIVERED", 0, "'2030-01-01T00:00:00Z'");
+    insertMessage(rescheduled, "DELIVERED", 0, "'2030-01-01T00:05:00Z'");
+
+    accepted.fire(new MessageAccepted(unchanged, publishedWith));
+    accepted.fire(new MessageAccepted(rescheduled, publishedWith));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> publishDueAt(unchanged) == null);
+    assertThat(publishDueAt(rescheduled)).isEqualTo(Instant.parse("2030-01-01T00:05:00Z"));
+  }
+
+  private Instant publishDueAt(UUID id) {
+    OffsetDateTime due =
+        database
+            .preparedQuery("SELECT publish_due_at FROM message WHERE id = $1")
+            .execute(Tuple.of(id))
+            .await()
+            .indefinitely()
+            .iterator()
+            .next()
+            .getOffsetDateTime("publish_due_at");
+    return due == null ? null : due.toInstant();
   }
 
   private void insertMessage(UUID id, String status, int step, String publishDueAt) {

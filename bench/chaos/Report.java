@@ -1,0 +1,181 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites the results table of docs/reliability.md from the chaos suite's rows: the newest row of
+ * each scenario, with the targets of issue 3 checked. Only the text between the two markers is
+ * replaced, so the rest of the document stays hand-written.
+ *
+ * <p>Run with `java bench/chaos/Report.java <rows file> <markdown file>`.
+ */
+public class Report {
+
+  private static final String BEGIN = "<!-- chaos-results:begin -->";
+  private static final String END = "<!-- chaos-results:end -->";
+
+  /** A scenario's fault and target, in the order of the table. */
+  record Scenario(String fault, String target) {}
+
+  private static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+
+  static {
+    SCENARIOS.put(
+        "leader-kill",
+        new Scenario(
+            "`kill -9` of the node hosting the queue leader, restarted 20 s later",
+            "lost 0, RTO < 1 s"));
+    SCENARIOS.put(
+        "connected-kill",
+        new Scenario(
+            "`kill -9` of the node the publisher is connected to, restarted 20 s later",
+            "lost 0, RTO < 1 s"));
+    SCENARIOS.put(
+        "connected-freeze",
+        new Scenario(
+            "`SIGSTOP` of the publisher's node for 30 s, then `SIGCONT`", "lost 0, RTO < 5 s"));
+    SCENARIOS.put(
+        "service-kill",
+        new Scenario(
+            "`kill -9` of Cascade, restarted at once", "lost 0, RTO = the restart"));
+    SCENARIOS.put(
+        "postgres-restart",
+        new Scenario("PostgreSQL restarted", "lost 0, only `503` while it is down"));
+    SCENARIOS.put(
+        "providers-down",
+        new Scenario(
+            "every channel's provider failing for 30 s, then back",
+            "lost 0, all delivered after recovery"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Map<String, String>> newest = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of(args[0]))) {
+      Map<String, String> row = parse(line);
+      if (row.containsKey("scenario")) {
+        newest.put(row.get("scenario"), row);
+      }
+    }
+    Path doc = Path.of(args[1]);
+    String text = Files.readString(doc);
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    if (begin < 0 || end < begin) {
+      throw new IllegalStateException(doc + " has no " + BEGIN + " ... " + END + " section");
+    }
+    String updated =
+        text.substring(0, begin + BEGIN.length())
+            + "\n"
+            + table(newest)
+            + text.substring(end);
+    Files.writeString(doc, updated);
+    System.out.println("results table of " + doc + " rewritten (" + newest.size() + " scenarios)");
+  }
+
+  private static String table(Map<String, Map<String, String>> newest) {
+    StringBuilder out = new StringBuilder();
+    out.append(
+        "| scenario | fault | target | met | load | accepted / sent | delivered | failed | expired"
+            + " | **lost** | interrupted attempts | duplicate deliveries | API answers | RTO"
+            + " | delivery RTO | run |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    List<String> settings = new ArrayList<>();
+    List<String> machines = new ArrayList<>();
+    for (Map.Entry<String, Scenario> entry : SCENARIOS.entrySet()) {
+      Map<String, String> row = newest.get(entry.getKey());
+      if (row == null) {
+        continue;
+      }
+      Scenario scenario = entry.getValue();
+      out.append("| ")
+          .append(String.join(
+              " | ",
+              entry.getKey(),
+              scenario.fault(),
+              scenario.target(),
+              met(entry.getKey(), row) ? "yes" : "**no**",
+              row.get("rate") + " msg/s × " + row.get("seconds") + " s",
+              row.get("accepted") + " / " + row.get("sent"),
+              row.get("delivered"),
+              row.get("failed"),
+              row.get("expired"),
+              "**" + row.get("lost") + "**",
+              row.get("interrupted_attempts"),
+              row.get("duplicate_deliveries"),
+              row.get("answers").replace(",", ", "),
+              seconds(row.get("rto_ms")),
+              seconds(row.get("delivery_rto_ms")),
+              row.get("time") + " `" + row.get("commit") + "`"))
+          .append(" |\n");
+      addOnce(settings, settingsOf(row));
+      addOnce(machines, row.get("machine"));
+    }
+    out.append("\nSettings: ").append(String.join("; ", settings)).append(".\n");
+    out.append("Machine: ").append(String.join("; ", machines)).append(".\n");
+    return out.toString();
+  }
+
+  /** Whether the row meets its scenario's target. */
+  private static boolean met(String scenario, Map<String, String> row) {
+    boolean nothingLost =
+        row.get("lost").equals("0") && row.get("duplicate_deliveries").equals("0");
+    long rto = Long.parseLong(row.get("rto_ms"));
+    return switch (scenario) {
+      case "leader-kill", "connected-kill" -> nothingLost && rto < 1000;
+      case "connected-freeze" -> nothingLost && rto < 5000;
+      case "postgres-restart" ->
+          nothingLost && row.get("answers").matches("(202|503):\\d+(,(202|503):\\d+)*");
+      case "providers-down" ->
+          nothingLost
+              && row.get("failed").equals("0")
+              && row.get("expired").equals("0")
+              && row.get("delivered").equals(row.get("accepted"));
+      default -> nothingLost;
+    };
+  }
+
+  private static String settingsOf(Map<String, String> row) {
+    return "AMQP heartbeat "
+        + row.get("heartbeat")
+        + ", reconnect interval "
+        + row.get("reconnect")
+        + ", confirm timeout "
+        + row.get("confirm_timeout")
+        + ", connection timeout "
+        + row.get("connect_timeout")
+        + ", quorum queue replicas "
+        + row.get("replicas")
+        + ", "
+        + row.get("consumers")
+        + " dispatch consumers, providers (simulator) answering in "
+        + row.get("provider_ms")
+        + " ms";
+  }
+
+  private static void addOnce(List<String> values, String value) {
+    if (value != null && !values.contains(value)) {
+      values.add(value);
+    }
+  }
+
+  private static String seconds(String millis) {
+    return String.format("%.2f s", Long.parseLong(millis) / 1000.0);
+  }
+
+  /** A row: a timestamp, then space-separated key=value pairs. */
+  private static Map<String, String> parse(String line) {
+    Map<String, String> row = new LinkedHashMap<>();
+    String[] fields = line.trim().split(" ");
+    row.put("time", fields[0]);
+    for (String field : fields) {
+      int eq = field.indexOf('=');
+      if (eq > 0) {
+        row.put(field.substring(0, eq), field.substring(eq + 1));
+      }
+    }
+    return row;
+  }
+}
