@@ -79,9 +79,9 @@ public class Report {
     StringBuilder out = new StringBuilder();
     out.append(
         "| scenario | fault | target | met | load | accepted / sent | delivered | failed | expired"
-            + " | **lost** | interrupted attempts | duplicate deliveries | API answers | RTO"
-            + " | delivery RTO | run |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " | **lost** | interrupted attempts | duplicate deliveries | redriven | API answers"
+            + " | RTO | delivery RTO | run |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> settings = new ArrayList<>();
     List<String> machines = new ArrayList<>();
     for (Map.Entry<String, Scenario> entry : SCENARIOS.entrySet()) {
@@ -105,6 +105,7 @@ public class Report {
               "**" + row.get("lost") + "**",
               row.get("interrupted_attempts"),
               row.get("duplicate_deliveries"),
+              row.getOrDefault("redriven", "–"),
               row.get("answers").replace(",", ", "),
               seconds(row.get("rto_ms")),
               seconds(row.get("delivery_rto_ms")),

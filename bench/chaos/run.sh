@@ -87,7 +87,10 @@ start_service() {
 stop_service() { [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true; }
 # CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
 if [ "${CHAOS_KEEP:-0}" != "1" ]; then
-  trap 'stop_service; $cluster stop >/dev/null 2>&1 || true' EXIT
+  # The broker logs go with the cluster's data: keep a copy for a look at a bad run.
+  trap 'stop_service; rm -rf "$work/broker-logs"; mkdir -p "$work/broker-logs"
+    cp -r "${CASCADE_CLUSTER_DIR:-/tmp/cascade-rabbitmq-cluster}"/r*/log "$work/broker-logs/" 2>/dev/null
+    $cluster stop >/dev/null 2>&1 || true' EXIT
 fi
 start_service
 
@@ -131,6 +134,7 @@ for scenario in "${scenarios[@]}"; do
     -H 'Content-Type: application/json' -d "{\"name\":\"chaos-$scenario\"}")
   key=$(echo "$tenant" | sed -E 's/.*"apiKey":"([^"]+)".*/\1/')
   tenant_id=$(echo "$tenant" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  log_start=$(wc -l <"$work/service.log")
   java bench/chaos/LoadGen.java "$base" "$key" "$rate" "$seconds" "$work/$scenario.csv" \
     >"$work/$scenario.load" 2>&1 &
   load=$!
@@ -139,8 +143,9 @@ for scenario in "${scenarios[@]}"; do
   wait "$load"
   load_summary=$(cat "$work/$scenario.load")
 
-  # Recovery: give every accepted message up to two minutes to reach a final state.
-  for _ in $(seq 1 120); do
+  # Recovery: give every accepted message up to three minutes to reach a final state, longer than
+  # the stall watchdog needs (2 min limit, checked every 30 s) to bring back a stranded one.
+  for _ in $(seq 1 180); do
     pending=$(psql_q "SELECT count(*) FROM message WHERE tenant_id = '$tenant_id'
       AND status IN ('ACCEPTED', 'SENDING', 'WAITING')")
     [ "$pending" = "0" ] && break
@@ -163,6 +168,9 @@ for scenario in "${scenarios[@]}"; do
       JOIN message m ON m.id = a.message_id
       WHERE m.tenant_id = '$tenant_id' AND a.status IN ('DELIVERED', 'SENT')
       GROUP BY a.message_id HAVING count(*) > 1) twice")
+  # Messages the broker confirmed but never delivered, brought back by the stall watchdog.
+  redriven=$(tail -n +"$((log_start + 1))" "$work/service.log" |
+    sed -nE 's/.* ([0-9]+) message\(s\) untouched by any dispatcher.*/\1/p' | awk '{n += $1} END {print n + 0}')
   delivery_rto=$(psql_q "SELECT coalesce(round(max(gap) * 1000), 0) FROM (
       SELECT extract(epoch FROM ended_at - lag(ended_at) OVER (ORDER BY ended_at)) AS gap
       FROM attempt a JOIN message m ON m.id = a.message_id
@@ -170,7 +178,7 @@ for scenario in "${scenarios[@]}"; do
   row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
   row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
   row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
-  row+=" duplicate_deliveries=$duplicate_deliveries delivery_rto_ms=$delivery_rto $settings machine=$machine"
+  row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven delivery_rto_ms=$delivery_rto $settings machine=$machine"
   echo "$row"
   echo "$row" >>"$results"
 done

@@ -49,11 +49,17 @@ public interface BrokerConfig {
   @WithDefault("1s")
   Duration reconnectInterval();
 
-  /** TCP connection timeout of the publisher. */
+  /**
+   * Longest wait for one node while connecting (TCP connect, AMQP handshake) and for any channel
+   * operation (declare, consume), for the publisher and the consumers alike.
+   */
   @WithDefault("5s")
   Duration connectionTimeout();
 
-  /** AMQP heartbeat the publisher asks for; a dead broker is noticed after about twice this. */
+  /**
+   * AMQP heartbeat asked for by the publisher and the consumers; a silent node is dropped after
+   * about twice this.
+   */
   @WithDefault("10s")
   Duration heartbeat();
 

@@ -42,7 +42,13 @@ public class BrokerConnections {
     factory.setUsername(username);
     factory.setPassword(password);
     factory.setVirtualHost(virtualHost);
-    factory.setConnectionTimeout((int) config.connectionTimeout().toMillis());
+    // One bound for every step of talking to a node: a frozen node accepts TCP connections but
+    // never finishes the handshake or answers a declare, and the client's own defaults (10 s
+    // handshake, 10 min per channel RPC) would hold the publisher thread that long.
+    int timeoutMillis = (int) config.connectionTimeout().toMillis();
+    factory.setConnectionTimeout(timeoutMillis);
+    factory.setHandshakeTimeout(timeoutMillis);
+    factory.setChannelRpcTimeout(timeoutMillis);
     factory.setRequestedHeartbeat((int) Math.max(1, config.heartbeat().toSeconds()));
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
