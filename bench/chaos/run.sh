@@ -36,7 +36,7 @@ scenarios=("$@")
 
 # The settings under test, passed to the service explicitly so that every row can name them.
 export CASCADE_BROKER_HEARTBEAT=${CASCADE_BROKER_HEARTBEAT:-10s}
-export CASCADE_BROKER_RECONNECT_INTERVAL=${CASCADE_BROKER_RECONNECT_INTERVAL:-1s}
+export CASCADE_BROKER_RECONNECT_INTERVAL=${CASCADE_BROKER_RECONNECT_INTERVAL:-250ms}
 export CASCADE_BROKER_CONFIRM_TIMEOUT=${CASCADE_BROKER_CONFIRM_TIMEOUT:-5s}
 export CASCADE_BROKER_CONNECTION_TIMEOUT=${CASCADE_BROKER_CONNECTION_TIMEOUT:-5s}
 export CASCADE_DISPATCH_CONSUMERS=${CASCADE_DISPATCH_CONSUMERS:-32}
@@ -88,9 +88,10 @@ stop_service() { [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$serv
 # CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
 if [ "${CHAOS_KEEP:-0}" != "1" ]; then
   # The broker logs go with the cluster's data: keep a copy for a look at a bad run.
-  trap 'stop_service; rm -rf "$work/broker-logs"; mkdir -p "$work/broker-logs"
-    cp -r "${CASCADE_CLUSTER_DIR:-/tmp/cascade-rabbitmq-cluster}"/r*/log "$work/broker-logs/" 2>/dev/null
-    $cluster stop >/dev/null 2>&1 || true' EXIT
+  logs="$work/broker-logs/$(date -u +%Y%m%dT%H%M%S)"
+  trap 'stop_service; mkdir -p "$logs"
+    cp -r "${CASCADE_CLUSTER_DIR:-/tmp/cascade-rabbitmq-cluster}"/r* "$logs/" 2>/dev/null
+    rm -rf "$logs"/r*/mnesia; $cluster stop >/dev/null 2>&1 || true' EXIT
 fi
 start_service
 
@@ -144,7 +145,7 @@ for scenario in "${scenarios[@]}"; do
   load_summary=$(cat "$work/$scenario.load")
 
   # Recovery: give every accepted message up to three minutes to reach a final state, longer than
-  # the stall watchdog needs (2 min limit, checked every 30 s) to bring back a stranded one.
+  # the stall watchdog needs (60 s limit, checked every 15 s) to bring back a stranded one.
   for _ in $(seq 1 180); do
     pending=$(psql_q "SELECT count(*) FROM message WHERE tenant_id = '$tenant_id'
       AND status IN ('ACCEPTED', 'SENDING', 'WAITING')")

@@ -10,4 +10,4 @@ CREATE INDEX message_pending_validity ON message (valid_until) WHERE status IN (
 -- The stall watchdog looks for messages that are neither final nor due for publication and that no
 -- dispatcher has touched for a while; this keeps that look cheap however large the table grows.
 CREATE INDEX message_unfinished ON message (updated_at)
-    WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING');
+    WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING', 'WAITING');

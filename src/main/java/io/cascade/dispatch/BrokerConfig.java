@@ -45,8 +45,13 @@ public interface BrokerConfig {
   @WithDefault("5s")
   Duration confirmTimeout();
 
-  /** Least time between two connection attempts of the publisher. */
-  @WithDefault("1s")
+  /**
+   * Least time between two connection attempts, of the publisher and of each consumer. After a node
+   * dies, deliveries resume about this long later (docs/reliability.md); a nack or confirm timeout
+   * on a node that has no queue leader yet drops the connection again, so a short value cannot
+   * wedge the publisher.
+   */
+  @WithDefault("250ms")
   Duration reconnectInterval();
 
   /**

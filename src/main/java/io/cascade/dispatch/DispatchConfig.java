@@ -46,11 +46,11 @@ public interface DispatchConfig {
    * catches queue entries a broker fault lost or held; a backlog older than this gets republished
    * copies, which the dispatcher drops.
    */
-  @WithDefault("2m")
+  @WithDefault("60s")
   Duration stallLimit();
 
   /** How often the stall limit is checked. */
-  @WithDefault("30s")
+  @WithDefault("15s")
   Duration stallCheckInterval();
 
   /** How often messages still waiting to be sent are checked for an elapsed validity. */

@@ -23,7 +23,7 @@ public class StallWatchdog {
   private static final String REDRIVE =
       "UPDATE message SET publish_due_at = now()"
           + " WHERE id IN (SELECT id FROM message"
-          + " WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING')"
+          + " WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
           + " AND updated_at < now() - make_interval(secs => $1)"
           + " AND (claimed_until IS NULL OR claimed_until < now())"
           + " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
@@ -42,7 +42,7 @@ public class StallWatchdog {
   }
 
   @Scheduled(
-      every = "${cascade.dispatch.stall-check-interval:30s}",
+      every = "${cascade.dispatch.stall-check-interval:15s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> redrive() {
     return database
