@@ -47,11 +47,11 @@ public interface BrokerConfig {
 
   /**
    * Least time between two connection attempts, of the publisher and of each consumer. After a node
-   * dies, deliveries resume about this long later (docs/reliability.md); a nack or confirm timeout
-   * on a node that has no queue leader yet drops the connection again, so a short value cannot
-   * wedge the publisher.
+   * dies, deliveries resume about this long later; but a consumer that comes back before the queue
+   * has elected a new leader can hang until the dead node returns, so it must exceed the election
+   * time (0.2–0.6 s here). Measured in docs/reliability.md.
    */
-  @WithDefault("250ms")
+  @WithDefault("1s")
   Duration reconnectInterval();
 
   /**
