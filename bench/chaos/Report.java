@@ -80,8 +80,8 @@ public class Report {
     out.append(
         "| scenario | fault | target | met | load | accepted / sent | delivered | failed | expired"
             + " | **lost** | interrupted attempts | duplicate deliveries | redriven | API answers"
-            + " | RTO | delivery RTO | run |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " | RTO | delivery RTO | slowest message | run |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     List<String> settings = new ArrayList<>();
     List<String> machines = new ArrayList<>();
     for (Map.Entry<String, Scenario> entry : SCENARIOS.entrySet()) {
@@ -109,6 +109,7 @@ public class Report {
               row.get("answers").replace(",", ", "),
               seconds(row.get("rto_ms")),
               seconds(row.get("delivery_rto_ms")),
+              row.containsKey("max_latency_ms") ? seconds(row.get("max_latency_ms")) : "–",
               row.get("time") + " `" + row.get("commit") + "`"))
           .append(" |\n");
       addOnce(settings, settingsOf(row));

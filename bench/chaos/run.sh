@@ -172,14 +172,20 @@ for scenario in "${scenarios[@]}"; do
   # Messages the broker confirmed but never delivered, brought back by the stall watchdog.
   redriven=$(tail -n +"$((log_start + 1))" "$work/service.log" |
     sed -nE 's/.* ([0-9]+) message\(s\) untouched by any dispatcher.*/\1/p' | awk '{n += $1} END {print n + 0}')
+  # Gaps between deliveries while the load ran; stragglers after it show in max_latency_ms.
+  load_end=$(awk -F, 'NR > 1 && $2 > max {max = $2} END {print max / 1000}' "$work/$scenario.csv")
   delivery_rto=$(psql_q "SELECT coalesce(round(max(gap) * 1000), 0) FROM (
       SELECT extract(epoch FROM ended_at - lag(ended_at) OVER (ORDER BY ended_at)) AS gap
       FROM attempt a JOIN message m ON m.id = a.message_id
-      WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED') gaps")
+      WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED'
+        AND a.ended_at <= to_timestamp($load_end)) gaps")
+  max_latency=$(psql_q "SELECT coalesce(round(extract(epoch FROM max(m.updated_at - m.created_at)) * 1000), 0)
+      FROM message m WHERE m.tenant_id = '$tenant_id' AND m.status IN ('DELIVERED', 'SENT')")
   row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
   row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
   row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
-  row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven delivery_rto_ms=$delivery_rto $settings machine=$machine"
+  row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven delivery_rto_ms=$delivery_rto"
+  row+=" max_latency_ms=$max_latency $settings machine=$machine"
   echo "$row"
   echo "$row" >>"$results"
 done

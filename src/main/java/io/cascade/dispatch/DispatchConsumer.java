@@ -2,6 +2,7 @@ package io.cascade.dispatch;
 
 import io.cascade.api.DatabaseFailures;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Duration;
@@ -23,10 +24,15 @@ public class DispatchConsumer {
 
   private static final Logger LOG = Logger.getLogger(DispatchConsumer.class);
 
-  private final Dispatcher dispatcher;
+  /** A dispatch running this long holds up its consumer's other deliveries: say so. */
+  private static final long SLOW_DISPATCH_MS = 30_000;
 
-  DispatchConsumer(Dispatcher dispatcher) {
+  private final Dispatcher dispatcher;
+  private final Vertx vertx;
+
+  DispatchConsumer(Dispatcher dispatcher, Vertx vertx) {
     this.dispatcher = dispatcher;
+    this.vertx = vertx;
   }
 
   @Incoming(CHANNEL)
@@ -38,6 +44,14 @@ public class DispatchConsumer {
       LOG.errorf("dropping a queue entry that is not a message id: %s", messageId);
       return Uni.createFrom().voidItem();
     }
+    long slowTimer =
+        vertx.setTimer(
+            SLOW_DISPATCH_MS,
+            ignored ->
+                LOG.warnf(
+                    "dispatch of message %s still running after %d s; the other deliveries of its"
+                        + " consumer wait",
+                    id, SLOW_DISPATCH_MS / 1000));
     return Uni.createFrom()
         .deferred(() -> dispatcher.dispatch(id))
         // Wait out a database outage while holding the delivery, instead of burning the queue's
@@ -48,7 +62,8 @@ public class DispatchConsumer {
         .atMost(300)
         // The delivery goes back to the queue; say why, or a loop of failures would go unseen.
         .onFailure()
-        .invoke(failure -> LOG.errorf(failure, "dispatch of message %s failed; requeued", id));
+        .invoke(failure -> LOG.errorf(failure, "dispatch of message %s failed; requeued", id))
+        .eventually(() -> vertx.cancelTimer(slowTimer));
   }
 
   private static boolean isTransient(Throwable failure) {

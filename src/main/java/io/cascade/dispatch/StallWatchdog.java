@@ -6,6 +6,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,9 +55,11 @@ public class StallWatchdog {
             rows -> {
               if (rows.rowCount() > 0) {
                 // Worth an operator's look: a healthy broker never leaves a message this long.
+                List<UUID> ids = new ArrayList<>();
+                rows.forEach(row -> ids.add(row.getUUID("id")));
                 LOG.warnf(
-                    "%d message(s) untouched by any dispatcher for over %s: republishing them",
-                    rows.rowCount(), config.stallLimit());
+                    "%d message(s) untouched by any dispatcher for over %s: republishing them (%s)",
+                    rows.rowCount(), config.stallLimit(), ids);
                 metrics.redriven(rows.rowCount());
               }
             })

@@ -67,7 +67,8 @@ class ChaosIT {
     for (int[] row : results) {
       assertThat(row[0]).as("accepted").isPositive();
       assertThat(row[2]).as("lost:\n%s", output).isZero();
-      assertThat(row[1]).as("delivered").isEqualTo(row[0]);
+      // A message committed just before the service was killed got no 202 but is delivered too.
+      assertThat(row[1]).as("delivered").isGreaterThanOrEqualTo(row[0]);
       assertThat(row[3]).as("messages delivered twice").isZero();
     }
   }
