@@ -173,7 +173,7 @@ for scenario in "${scenarios[@]}"; do
   redriven=$(tail -n +"$((log_start + 1))" "$work/service.log" |
     sed -nE 's/.* ([0-9]+) message\(s\) untouched by any dispatcher.*/\1/p' | awk '{n += $1} END {print n + 0}')
   # Gaps between deliveries while the load ran; stragglers after it show in max_latency_ms.
-  load_end=$(awk -F, 'NR > 1 && $2 > max {max = $2} END {print max / 1000}' "$work/$scenario.csv")
+  load_end=$(awk -F, 'NR > 1 && $2 > max {max = $2} END {printf "%.3f", max / 1000}' "$work/$scenario.csv")
   delivery_rto=$(psql_q "SELECT coalesce(round(max(gap) * 1000), 0) FROM (
       SELECT extract(epoch FROM ended_at - lag(ended_at) OVER (ORDER BY ended_at)) AS gap
       FROM attempt a JOIN message m ON m.id = a.message_id

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
@@ -109,6 +110,11 @@ public class QuorumQueueConnector implements InboundConnector {
     private Address lastNode;
     private boolean reconnecting;
     private volatile boolean closed;
+    // Deliveries handed to the dispatcher and those it finished, to spot a consumer that stalls.
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong settled = new AtomicLong();
+    private long settledAtLastCheck;
+    private int idleChecks;
 
     QueueConsumer(
         String name, String queue, int prefetch, MultiEmitter<? super Message<String>> emitter) {
@@ -127,6 +133,18 @@ public class QuorumQueueConnector implements InboundConnector {
 
     void start() {
       io.execute(this::connect);
+      io.scheduleWithFixedDelay(this::checkProgress, 10, 10, TimeUnit.SECONDS);
+    }
+
+    /** Warns when deliveries wait while none has finished for 30 s: diagnosis for stalls. */
+    private void checkProgress() {
+      long done = settled.get();
+      long waiting = received.get() - done;
+      idleChecks = waiting > 0 && done == settledAtLastCheck ? idleChecks + 1 : 0;
+      settledAtLastCheck = done;
+      if (idleChecks == 3) {
+        LOG.warnf("%s holds %d deliveries and finished none for 30 s", name, waiting);
+      }
     }
 
     boolean isConsuming() {
@@ -196,6 +214,7 @@ public class QuorumQueueConnector implements InboundConnector {
               .withAck(() -> settle(from, tag, true))
               .withNack(failure -> settle(from, tag, false));
       // Each message runs on its own duplicated Vert.x context, as Hibernate Reactive requires.
+      received.incrementAndGet();
       Context context = VertxContext.createNewDuplicatedContext(eventLoop);
       context.runOnContext(ignored -> emitter.emit(message));
     }
@@ -205,6 +224,7 @@ public class QuorumQueueConnector implements InboundConnector {
      * lost ack only means a redelivery, which the dispatcher handles.
      */
     private CompletableFuture<Void> settle(Channel from, long tag, boolean ack) {
+      settled.incrementAndGet();
       try {
         io.execute(() -> settleOnIoThread(from, tag, ack));
       } catch (RejectedExecutionException e) {
