@@ -19,6 +19,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -195,8 +196,10 @@ class CascadeTest {
     JsonPath message = awaitStatus(key, id, "delivered");
     assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
     assertThat(message.getString("attempts[0].error")).startsWith("circuit_open:");
-    assertThat(Metrics.sum("ft_circuitbreaker_state_current", SMS_METHOD, "state=\"open\""))
-        .isEqualTo(1.0);
+    // Asked of the breaker itself: SmallRye Fault Tolerance registers its state gauge only in the
+    // first Quarkus application of the test JVM that uses the method.
+    assertThat(CircuitBreakerMaintenance.get().currentState("sms"))
+        .isEqualTo(CircuitBreakerState.OPEN);
   }
 
   @Test
