@@ -51,6 +51,7 @@ public class SmtpProvider implements ChannelProvider {
             .item(new SendOutcome.Rejected("smtp " + smtp.getReplyMessage().strip()));
       }
     }
-    return Uni.createFrom().failure(new ProviderException("smtp: " + failure.getMessage()));
+    String why = failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    return Uni.createFrom().failure(new ProviderException("smtp: " + why));
   }
 }
