@@ -16,7 +16,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -25,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.spi.Connector;
@@ -110,11 +111,8 @@ public class QuorumQueueConnector implements InboundConnector {
     private Address lastNode;
     private boolean reconnecting;
     private volatile boolean closed;
-    // Deliveries handed to the dispatcher and those it finished, to spot a consumer that stalls.
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong settled = new AtomicLong();
-    private long settledAtLastCheck;
-    private int idleChecks;
+    // Deliveries handed to the dispatcher and not settled yet, to spot one that never finishes.
+    private final Map<Outstanding, Long> outstanding = new ConcurrentHashMap<>();
 
     QueueConsumer(
         String name, String queue, int prefetch, MultiEmitter<? super Message<String>> emitter) {
@@ -136,15 +134,20 @@ public class QuorumQueueConnector implements InboundConnector {
       io.scheduleWithFixedDelay(this::checkProgress, 10, 10, TimeUnit.SECONDS);
     }
 
-    /** Warns when deliveries wait while none has finished for 30 s: diagnosis for stalls. */
+    /**
+     * Warns, once per delivery, about deliveries received over 30 s ago and not settled yet: a
+     * diagnosis for messages that the broker confirmed and nobody processed (docs/reliability.md).
+     */
     private void checkProgress() {
-      long done = settled.get();
-      long waiting = received.get() - done;
-      idleChecks = waiting > 0 && done == settledAtLastCheck ? idleChecks + 1 : 0;
-      settledAtLastCheck = done;
-      if (idleChecks == 3) {
-        LOG.warnf("%s holds %d deliveries and finished none for 30 s", name, waiting);
-      }
+      long limit = System.nanoTime() - TimeUnit.SECONDS.toNanos(30);
+      outstanding.forEach(
+          (delivery, since) -> {
+            if (since < limit && outstanding.remove(delivery, since)) {
+              LOG.warnf(
+                  "%s received message %s over 30 s ago and has not finished it",
+                  name, delivery.messageId());
+            }
+          });
     }
 
     boolean isConsuming() {
@@ -208,13 +211,15 @@ public class QuorumQueueConnector implements InboundConnector {
     }
 
     private void emit(Channel from, Delivery delivery) {
-      long tag = delivery.getEnvelope().getDeliveryTag();
+      String messageId = new String(delivery.getBody(), StandardCharsets.US_ASCII);
+      Outstanding received =
+          new Outstanding(from, delivery.getEnvelope().getDeliveryTag(), messageId);
       Message<String> message =
-          Message.of(new String(delivery.getBody(), StandardCharsets.US_ASCII))
-              .withAck(() -> settle(from, tag, true))
-              .withNack(failure -> settle(from, tag, false));
+          Message.of(messageId)
+              .withAck(() -> settle(received, true))
+              .withNack(failure -> settle(received, false));
+      outstanding.put(received, System.nanoTime());
       // Each message runs on its own duplicated Vert.x context, as Hibernate Reactive requires.
-      received.incrementAndGet();
       Context context = VertxContext.createNewDuplicatedContext(eventLoop);
       context.runOnContext(ignored -> emitter.emit(message));
     }
@@ -223,12 +228,12 @@ public class QuorumQueueConnector implements InboundConnector {
      * Acks (or requeues) on the delivery's own channel, off the event loop. Completes at once: a
      * lost ack only means a redelivery, which the dispatcher handles.
      */
-    private CompletableFuture<Void> settle(Channel from, long tag, boolean ack) {
-      settled.incrementAndGet();
+    private CompletableFuture<Void> settle(Outstanding delivery, boolean ack) {
+      outstanding.remove(delivery);
       try {
-        io.execute(() -> settleOnIoThread(from, tag, ack));
+        io.execute(() -> settleOnIoThread(delivery.channel(), delivery.tag(), ack));
       } catch (RejectedExecutionException e) {
-        LOG.debugf("%s is shutting down; the broker requeues delivery %d", name, tag);
+        LOG.debugf("%s is shutting down; the broker requeues delivery %d", name, delivery.tag());
       }
       return CompletableFuture.completedFuture(null);
     }
@@ -262,4 +267,7 @@ public class QuorumQueueConnector implements InboundConnector {
       io.shutdown();
     }
   }
+
+  /** A delivery in the dispatcher's hands: its channel, tag and message id. */
+  private record Outstanding(Channel channel, long tag, String messageId) {}
 }
