@@ -2,7 +2,6 @@ package io.cascade.dispatch;
 
 import io.cascade.api.DatabaseFailures;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Duration;
@@ -24,15 +23,10 @@ public class DispatchConsumer {
 
   private static final Logger LOG = Logger.getLogger(DispatchConsumer.class);
 
-  /** A dispatch running this long holds up its consumer's other deliveries: say so. */
-  private static final long SLOW_DISPATCH_MS = 30_000;
-
   private final Dispatcher dispatcher;
-  private final Vertx vertx;
 
-  DispatchConsumer(Dispatcher dispatcher, Vertx vertx) {
+  DispatchConsumer(Dispatcher dispatcher) {
     this.dispatcher = dispatcher;
-    this.vertx = vertx;
   }
 
   @Incoming(CHANNEL)
@@ -44,14 +38,6 @@ public class DispatchConsumer {
       LOG.errorf("dropping a queue entry that is not a message id: %s", messageId);
       return Uni.createFrom().voidItem();
     }
-    long slowTimer =
-        vertx.setTimer(
-            SLOW_DISPATCH_MS,
-            ignored ->
-                LOG.warnf(
-                    "dispatch of message %s still running after %d s; the other deliveries of its"
-                        + " consumer wait",
-                    id, SLOW_DISPATCH_MS / 1000));
     return Uni.createFrom()
         .deferred(() -> dispatcher.dispatch(id))
         // Wait out a database outage while holding the delivery, instead of burning the queue's
@@ -62,8 +48,7 @@ public class DispatchConsumer {
         .atMost(300)
         // The delivery goes back to the queue; say why, or a loop of failures would go unseen.
         .onFailure()
-        .invoke(failure -> LOG.errorf(failure, "dispatch of message %s failed; requeued", id))
-        .eventually(() -> vertx.cancelTimer(slowTimer));
+        .invoke(failure -> LOG.errorf(failure, "dispatch of message %s failed; requeued", id));
   }
 
   private static boolean isTransient(Throwable failure) {
