@@ -3,14 +3,15 @@ package io.cascade.channel;
 import java.util.Locale;
 
 /**
- * Why a route step was left for the next one; the lower-case name appears in attempts and metrics.
+ * Why a provider or a route step was left for the next one; the lower-case name appears in attempts
+ * and metrics.
  */
 public enum FailoverReason {
   /** The provider kept failing transiently until retries ran out. */
   SEND_ERROR,
-  /** The provider did not answer within the step's timeout, retries included. */
+  /** The provider did not answer within its timeout, retries included. */
   TIMEOUT,
-  /** The channel's circuit breaker is open, so the provider was not called. */
+  /** The provider's circuit breaker is open, so it was not called. */
   CIRCUIT_OPEN,
   /** The provider refused the recipient permanently. */
   REJECTED;

@@ -3,10 +3,10 @@ package io.cascade.dispatch;
 import io.cascade.api.DatabaseFailures;
 import io.cascade.api.Timestamps;
 import io.cascade.channel.Channel;
-import io.cascade.channel.ChannelSenders;
 import io.cascade.channel.FailoverReason;
+import io.cascade.channel.GuardedProvider;
 import io.cascade.channel.Outbound;
-import io.cascade.channel.ProviderDirectory;
+import io.cascade.channel.ProviderPool;
 import io.cascade.channel.SendOutcome;
 import io.cascade.message.AttemptEntity;
 import io.cascade.message.AttemptRepository;
@@ -33,10 +33,12 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
- * Walks a message's route: claims the current step, sends it through the channel's guarded sender,
- * records the outcome, and moves on to the next step until one succeeds or the route ends. When the
- * route ends with a step that failed for now (not rejected), the message waits and walks the route
- * again later, skipping rejected steps, until it succeeds or its validity ends.
+ * Walks a message's route: claims the current step, sends it through one of the channel's guarded
+ * providers, records the outcome, and moves on until one succeeds or the route ends. A provider
+ * that gives up on a transient failure hands the step to the next provider of the same channel;
+ * only when every provider of the channel has failed does the message move to the next step. When
+ * the route ends with a step that failed for now (not rejected), the message waits and walks the
+ * route again later, skipping rejected steps, until it succeeds or its validity ends.
  *
  * <p>Every state change is committed before the next action, so a message redelivered after a crash
  * resumes from what is stored: an attempt whose outcome is recorded is never sent again; only an
@@ -50,8 +52,7 @@ public class Dispatcher {
 
   private final MessageRepository messages;
   private final AttemptRepository attempts;
-  private final ChannelSenders senders;
-  private final ProviderDirectory providers;
+  private final ProviderPool providers;
   private final CascadeMetrics metrics;
   private final DispatchConfig config;
   private final DispatcherInstance instance;
@@ -59,14 +60,12 @@ public class Dispatcher {
   Dispatcher(
       MessageRepository messages,
       AttemptRepository attempts,
-      ChannelSenders senders,
-      ProviderDirectory providers,
+      ProviderPool providers,
       CascadeMetrics metrics,
       DispatchConfig config,
       DispatcherInstance instance) {
     this.messages = messages;
     this.attempts = attempts;
-    this.senders = senders;
     this.providers = providers;
     this.metrics = metrics;
     this.config = config;
@@ -75,15 +74,23 @@ public class Dispatcher {
 
   /** Dispatches the message; completes once its resulting state is committed. */
   public Uni<Void> dispatch(UUID messageId) {
+    return dispatch(messageId, Set.of());
+  }
+
+  /** Dispatches, skipping the providers of the current step that have failed it already. */
+  private Uni<Void> dispatch(UUID messageId, Set<String> triedProviders) {
     Context context = Vertx.currentContext();
-    return claim(messageId).flatMap(claim -> act(claim, context));
+    return claim(messageId, triedProviders).flatMap(claim -> act(claim, context));
   }
 
   private Uni<Void> act(Claim claim, Context context) {
     if (claim instanceof Claim.Send send) {
       return sendAndRecord(send, context)
           .flatMap(
-              moreSteps -> moreSteps ? dispatch(send.messageId()) : Uni.createFrom().voidItem());
+              next ->
+                  next == null
+                      ? Uni.createFrom().voidItem()
+                      : dispatch(send.messageId(), next.triedProviders()));
     }
     if (claim instanceof Claim.Expired expired) {
       metrics.finalStatus(MessageStatus.EXPIRED.id(), expired.acceptedAt());
@@ -105,13 +112,17 @@ public class Dispatcher {
         UUID attemptId,
         int step,
         RouteStep routeStep,
-        String provider,
+        GuardedProvider provider,
+        Set<String> triedProviders,
         String text,
         Instant acceptedAt)
         implements Claim {}
   }
 
-  private Uni<Claim> claim(UUID messageId) {
+  /** What to do after recording an outcome: send again, skipping these providers of the step. */
+  private record Next(Set<String> triedProviders) {}
+
+  private Uni<Claim> claim(UUID messageId, Set<String> triedProviders) {
     return Panache.withTransaction(
         () ->
             messages
@@ -137,7 +148,8 @@ public class Dispatcher {
                                     message.status == MessageStatus.SENDING
                                         ? attempts.inFlight(messageId)
                                         : Uni.createFrom().item(List.of());
-                                return inFlight.flatMap(cutOff -> claimStep(message, cutOff, now));
+                                return inFlight.flatMap(
+                                    cutOff -> claimStep(message, cutOff, now, triedProviders));
                               });
                     }));
   }
@@ -173,7 +185,8 @@ public class Dispatcher {
         .map(ignored -> new Claim.Done());
   }
 
-  private Uni<Claim> claimStep(MessageEntity message, List<AttemptEntity> inFlight, Instant now) {
+  private Uni<Claim> claimStep(
+      MessageEntity message, List<AttemptEntity> inFlight, Instant now, Set<String> tried) {
     for (AttemptEntity attempt : inFlight) {
       attempt.status = AttemptStatus.INTERRUPTED;
       attempt.endedAt = now;
@@ -189,12 +202,18 @@ public class Dispatcher {
       return Uni.createFrom().item(new Claim.Expired(message.createdAt));
     }
     RouteStep step = message.currentRouteStep();
+    List<GuardedProvider> candidates = providers.candidates(step.channel(), tried);
+    // Empty only if the configuration changed under a redelivered message: start the step over.
+    GuardedProvider provider =
+        candidates.isEmpty()
+            ? providers.candidates(step.channel(), Set.of()).get(0)
+            : candidates.get(0);
     AttemptEntity attempt = new AttemptEntity();
     attempt.id = UUID.randomUUID();
     attempt.messageId = message.id;
     attempt.step = message.currentStep;
     attempt.channel = step.channel();
-    attempt.provider = providers.providerFor(step.channel()).name();
+    attempt.provider = provider.name();
     attempt.status = AttemptStatus.SENDING;
     attempt.startedAt = now;
     message.status = MessageStatus.SENDING;
@@ -209,18 +228,18 @@ public class Dispatcher {
                     attempt.id,
                     attempt.step,
                     step,
-                    attempt.provider,
+                    provider,
+                    tried,
                     message.text,
                     message.createdAt));
   }
 
-  /** Sends the claimed step and records its outcome; true when the next step is due. */
-  private Uni<Boolean> sendAndRecord(Claim.Send send, Context context) {
+  /** Sends the claimed step and records its outcome; what to send next, if anything. */
+  private Uni<Next> sendAndRecord(Claim.Send send, Context context) {
     RouteStep step = send.routeStep();
     Outbound outbound =
         new Outbound(send.messageId(), step.channel(), step.to(), step.subject(), send.text());
-    return senders
-        .forChannel(step.channel())
+    return send.provider()
         .send(outbound)
         // Timeouts complete on a timer thread; the session work that follows needs the event loop.
         .emitOn(runnable -> runOn(context, runnable))
@@ -235,8 +254,12 @@ public class Dispatcher {
                     .atMost(30));
   }
 
-  private Uni<Boolean> record(Claim.Send send, SendOutcome outcome) {
+  private Uni<Next> record(Claim.Send send, SendOutcome outcome) {
     Channel channel = send.routeStep().channel();
+    String provider = send.provider().name();
+    Set<String> tried = new HashSet<>(send.triedProviders());
+    tried.add(provider);
+    boolean otherProviderLeft = !providers.candidates(channel, tried).isEmpty();
     return Panache.withTransaction(
             () ->
                 messages
@@ -251,11 +274,23 @@ public class Dispatcher {
                                             .map(
                                                 rejected ->
                                                     apply(
-                                                        message, attempt, channel, outcome,
-                                                        rejected)))))
+                                                        message,
+                                                        attempt,
+                                                        channel,
+                                                        outcome,
+                                                        rejected,
+                                                        otherProviderLeft))
+                                            .call(
+                                                result ->
+                                                    attempts.registerProviderIds(
+                                                        attempt, result.providerMessageIds())))))
         .map(
             result -> {
-              metrics.attempt(channel.id(), send.provider(), result.attemptStatus().id());
+              metrics.attempt(channel.id(), provider, result.attemptStatus().id());
+              if (result.nextProvider()) {
+                metrics.providerFailover(channel.id(), provider, result.reason().id());
+                return new Next(tried);
+              }
               if (result.nextChannel() != null) {
                 metrics.failover(channel.id(), result.nextChannel().id(), result.reason().id());
               }
@@ -265,7 +300,7 @@ public class Dispatcher {
               if (result.waiting()) {
                 metrics.routeWait(result.reason().id());
               }
-              return result.nextChannel() != null;
+              return result.nextChannel() != null ? new Next(Set.of()) : null;
             });
   }
 
@@ -277,31 +312,49 @@ public class Dispatcher {
     return attempts.rejectedSteps(message.id);
   }
 
-  /** What recording an outcome did, for metrics after the commit. */
+  /** What recording an outcome did, for metrics and the next send after the commit. */
   private record Recorded(
       AttemptStatus attemptStatus,
       MessageStatus finalStatus,
       Channel nextChannel,
       FailoverReason reason,
-      boolean waiting) {}
+      boolean waiting,
+      boolean nextProvider,
+      List<String> providerMessageIds) {
+
+    static Recorded failedOver(
+        AttemptStatus status, Channel nextChannel, FailoverReason reason, boolean nextProvider) {
+      return new Recorded(status, null, nextChannel, reason, false, nextProvider, List.of());
+    }
+  }
 
   private Recorded apply(
       MessageEntity message,
       AttemptEntity attempt,
       Channel channel,
       SendOutcome outcome,
-      Set<Integer> rejectedBefore) {
+      Set<Integer> rejectedBefore,
+      boolean otherProviderLeft) {
     Instant now = Timestamps.now();
     attempt.endedAt = now;
     message.updatedAt = now;
     message.claimedUntil = null;
     message.claimedBy = null;
-    if (outcome instanceof SendOutcome.Delivered || outcome instanceof SendOutcome.Sent) {
-      boolean delivered = outcome instanceof SendOutcome.Delivered;
-      attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
-      message.status = delivered ? MessageStatus.DELIVERED : MessageStatus.SENT;
+    if (outcome instanceof SendOutcome.Delivered delivered) {
+      attempt.status = AttemptStatus.DELIVERED;
+      attempt.providerMessageId = delivered.providerMessageId();
+      message.status = MessageStatus.DELIVERED;
       message.deliveredVia = channel;
-      return new Recorded(attempt.status, message.status, null, null, false);
+      return new Recorded(attempt.status, message.status, null, null, false, false, List.of());
+    }
+    if (outcome instanceof SendOutcome.Sent sent) {
+      List<String> ids = sent.providerMessageIds();
+      attempt.status = AttemptStatus.SENT;
+      attempt.providerMessageId = ids.isEmpty() ? null : ids.get(0);
+      attempt.parts = channel == Channel.SMS && !ids.isEmpty() ? ids.size() : null;
+      message.status = MessageStatus.SENT;
+      message.deliveredVia = channel;
+      return new Recorded(attempt.status, message.status, null, null, false, false, ids);
     }
     FailoverReason reason;
     String error;
@@ -316,6 +369,13 @@ public class Dispatcher {
       error = gaveUp.error();
     }
     attempt.error = truncate(reason.id() + ": " + error);
+    if (attempt.status == AttemptStatus.FAILED && otherProviderLeft) {
+      // Same step, next provider of the channel: the claim picks it on the next pass.
+      LOG.debugf(
+          "message %s: %s provider %s failed (%s), trying the next provider",
+          message.id, channel.id(), attempt.provider, reason.id());
+      return Recorded.failedOver(attempt.status, null, reason, true);
+    }
     // A rejected step would be rejected again; every other failure may pass once providers recover.
     Set<Integer> rejected = new HashSet<>(rejectedBefore);
     if (attempt.status == AttemptStatus.REJECTED) {
@@ -328,12 +388,13 @@ public class Dispatcher {
       LOG.debugf(
           "message %s: %s failed (%s), failing over to %s",
           message.id, channel.id(), reason.id(), nextChannel.id());
-      return new Recorded(attempt.status, null, nextChannel, reason, false);
+      return Recorded.failedOver(attempt.status, nextChannel, reason, false);
     }
     OptionalInt restart = firstOpenStep(message, 0, rejected);
     if (restart.isEmpty()) {
       message.status = MessageStatus.FAILED;
-      return new Recorded(attempt.status, MessageStatus.FAILED, null, reason, false);
+      return new Recorded(
+          attempt.status, MessageStatus.FAILED, null, reason, false, false, List.of());
     }
     // Every open step failed for now: wait, then walk the route again. The outbox relay republishes
     // the message when publish_due_at comes; the expiry sweep ends it if its validity runs out
@@ -346,7 +407,7 @@ public class Dispatcher {
     LOG.debugf(
         "message %s: every open step failed (last: %s), next walk at %s",
         message.id, reason.id(), message.publishDueAt);
-    return new Recorded(attempt.status, null, null, reason, true);
+    return new Recorded(attempt.status, null, null, reason, true, false, List.of());
   }
 
   /** The first step from {@code from} on that was not rejected for good. */

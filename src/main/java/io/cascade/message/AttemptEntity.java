@@ -36,6 +36,13 @@ public class AttemptEntity {
 
   public String error;
 
+  /** The provider's id for the message (the first part's for a long SMS). */
+  @Column(name = "provider_message_id")
+  public String providerMessageId;
+
+  /** How many parts an SMS took. */
+  public Integer parts;
+
   @Column(name = "started_at", nullable = false)
   public Instant startedAt;
 

@@ -39,9 +39,25 @@ public record MessageView(
   public record AttemptView(
       Channel channel,
       String provider,
-      @Schema(enumeration = {"sending", "sent", "delivered", "failed", "rejected", "interrupted"})
+      @Schema(
+              enumeration = {
+                "sending",
+                "sent",
+                "delivered",
+                "read",
+                "undelivered",
+                "expired",
+                "deleted",
+                "unknown",
+                "failed",
+                "rejected",
+                "interrupted"
+              })
           AttemptStatus status,
       @Schema(description = "Why it failed, prefixed with the failover reason") String error,
+      @Schema(description = "The provider's id for the message; receipts name it")
+          String providerMessageId,
+      @Schema(description = "How many parts an SMS took (concatenated SMS)") Integer parts,
       Instant startedAt,
       Instant endedAt) {
 
@@ -51,6 +67,8 @@ public record MessageView(
           attempt.provider,
           attempt.status,
           attempt.error,
+          attempt.providerMessageId,
+          attempt.parts,
           attempt.startedAt,
           attempt.endedAt);
     }

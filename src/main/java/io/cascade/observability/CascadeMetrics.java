@@ -49,6 +49,25 @@ public class CascadeMetrics {
     registry.counter("cascade.failovers", "from", from, "to", to, "reason", reason).increment();
   }
 
+  /** A provider's guard tries it again after a transient failure. */
+  public void providerRetry(String channel, String provider) {
+    registry
+        .counter("cascade.provider.retries", "channel", channel, "provider", provider)
+        .increment();
+  }
+
+  /** A provider gave up on a step and the next provider of the same channel takes it. */
+  public void providerFailover(String channel, String from, String reason) {
+    registry
+        .counter("cascade.provider.failovers", "channel", channel, "from", from, "reason", reason)
+        .increment();
+  }
+
+  /** A delivery receipt or status callback was stored; {@code status} as the provider meant it. */
+  public void receipt(String provider, String status) {
+    registry.counter("cascade.receipts", "provider", provider, "status", status).increment();
+  }
+
   /**
    * A walk over a message's route ended with every open step failed for now ({@code reason}: of the
    * last step); the message waits and walks it again.

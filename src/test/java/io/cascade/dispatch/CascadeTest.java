@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = RabbitProxy.class, scope = TestResourceScope.GLOBAL)
 class CascadeTest {
 
-  private static final String SMS_RETRIES = "ft_retry_retries_total";
-  private static final String SMS_METHOD = "method=\"io.cascade.channel.SmsSender.send\"";
+  private static final String SMS_RETRIES = "cascade_provider_retries_total";
+  private static final String SMS_METHOD = "channel=\"sms\",provider=\"simulator\"";
 
   private String key;
 
@@ -198,7 +198,7 @@ class CascadeTest {
     assertThat(message.getString("attempts[0].error")).startsWith("circuit_open:");
     // Asked of the breaker itself: SmallRye Fault Tolerance registers its state gauge only in the
     // first Quarkus application of the test JVM that uses the method.
-    assertThat(CircuitBreakerMaintenance.get().currentState("sms"))
+    assertThat(CircuitBreakerMaintenance.get().currentState("sms/simulator"))
         .isEqualTo(CircuitBreakerState.OPEN);
   }
 

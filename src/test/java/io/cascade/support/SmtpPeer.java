@@ -45,7 +45,8 @@ public class SmtpPeer implements QuarkusTestResourceLifecycleManager {
     acceptor.setDaemon(true);
     acceptor.start();
     return Map.of(
-        "cascade.providers.email", "smtp",
+        "cascade.channel.email.providers", "smtp",
+        "cascade.provider.smtp.type", "smtp",
         "quarkus.mailer.host", "127.0.0.1",
         "quarkus.mailer.port", String.valueOf(server.getLocalPort()),
         "quarkus.mailer.start-tls", "DISABLED");

@@ -8,30 +8,31 @@ import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.mail.SMTPException;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Sends email steps to an SMTP server through the Quarkus reactive mailer (server, TLS and
- * credentials under {@code quarkus.mailer.*}). The server's reply decides the outcome: a 5xx reply
- * refuses the recipient or the message for good, so the step is rejected and the cascade moves on
- * without retrying; a 4xx reply or a connection failure is transient and retried. SMTP has no
- * delivery receipts, so an accepted email ends as {@code sent}.
+ * credentials under {@code quarkus.mailer.*}, so there is one SMTP server per deployment). The
+ * server's reply decides the outcome: a 5xx reply refuses the recipient or the message for good, so
+ * the step is rejected and the cascade moves on without retrying; a 4xx reply or a connection
+ * failure is transient and retried. SMTP has no delivery receipts, so an accepted email ends as
+ * {@code sent}.
  */
-@ApplicationScoped
 public class SmtpProvider implements ChannelProvider {
 
   /** The subject of an email step that names none. */
   static final String DEFAULT_SUBJECT = "Message";
 
+  private final String name;
   private final ReactiveMailer mailer;
 
-  SmtpProvider(ReactiveMailer mailer) {
+  SmtpProvider(String name, ReactiveMailer mailer) {
+    this.name = name;
     this.mailer = mailer;
   }
 
   @Override
   public String name() {
-    return "smtp";
+    return name;
   }
 
   @Override
@@ -39,7 +40,7 @@ public class SmtpProvider implements ChannelProvider {
     String subject = message.subject() == null ? DEFAULT_SUBJECT : message.subject();
     return mailer
         .send(Mail.withText(message.to(), subject, message.text()))
-        .map(sent -> (SendOutcome) new SendOutcome.Sent(null))
+        .map(sent -> (SendOutcome) SendOutcome.Sent.withId(null))
         .onFailure()
         .recoverWithUni(SmtpProvider::outcomeOf);
   }

@@ -4,32 +4,34 @@ import io.cascade.channel.Channel;
 import io.cascade.channel.ChannelProvider;
 import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderException;
+import io.cascade.channel.ProviderFactory;
+import io.cascade.channel.ProviderPool;
+import io.cascade.channel.ProvidersConfig.ProviderSettings;
 import io.cascade.channel.SendOutcome;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The built-in provider of every channel, so that the service runs end to end without provider
- * accounts. Its behaviour per channel is switched at runtime through {@link SimulatorResource}.
+ * The built-in providers of type {@code simulator}, for every channel, so that the service runs end
+ * to end without provider accounts. Their behaviour per channel is switched at runtime through
+ * {@link SimulatorResource}; every simulator provider of a channel behaves alike.
  */
 @ApplicationScoped
-public class SimulatorProvider {
-
-  /** The provider name recorded on attempts. */
-  public static final String NAME = "simulator";
+public class SimulatorProvider implements ProviderFactory {
 
   private static final Logger LOG = Logger.getLogger(SimulatorProvider.class);
 
   private final Vertx vertx;
   private final Map<Channel, AtomicReference<SimulatorSettings>> settings =
       new EnumMap<>(Channel.class);
-  private final Map<Channel, ChannelProvider> providers = new EnumMap<>(Channel.class);
 
   SimulatorProvider(Vertx vertx, SimulatorConfig config) {
     this.vertx = vertx;
@@ -37,13 +39,22 @@ public class SimulatorProvider {
         new SimulatorSettings(SimulatorMode.fromJson(config.mode()), config.latencyMs());
     for (Channel channel : Channel.values()) {
       settings.put(channel, new AtomicReference<>(initial));
-      providers.put(channel, new ChannelSimulator(channel));
     }
   }
 
-  /** The simulator of one channel, as a provider. */
-  public ChannelProvider forChannel(Channel channel) {
-    return providers.get(channel);
+  @Override
+  public String type() {
+    return ProviderPool.SIMULATOR;
+  }
+
+  @Override
+  public Set<Channel> channels() {
+    return EnumSet.allOf(Channel.class);
+  }
+
+  @Override
+  public ChannelProvider create(String name, Channel channel, ProviderSettings ignored) {
+    return new ChannelSimulator(name, channel);
   }
 
   public SimulatorSettings settings(Channel channel) {
@@ -71,15 +82,17 @@ public class SimulatorProvider {
   }
 
   private final class ChannelSimulator implements ChannelProvider {
+    private final String name;
     private final Channel channel;
 
-    ChannelSimulator(Channel channel) {
+    ChannelSimulator(String name, Channel channel) {
+      this.name = name;
       this.channel = channel;
     }
 
     @Override
     public String name() {
-      return NAME;
+      return name;
     }
 
     @Override
@@ -96,7 +109,7 @@ public class SimulatorProvider {
 
     private SendOutcome answer(SimulatorMode mode, Outbound message) {
       return switch (mode) {
-        case OK -> new SendOutcome.Delivered(NAME + "-" + UUID.randomUUID());
+        case OK -> new SendOutcome.Delivered(name + "-" + UUID.randomUUID());
         case REJECT ->
             new SendOutcome.Rejected(
                 "simulated permanent recipient error: " + message.to() + " cannot be reached");
