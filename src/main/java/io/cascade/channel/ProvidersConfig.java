@@ -91,11 +91,9 @@ public interface ProvidersConfig {
     /** The ESME's system_id; the password comes from the environment. */
     String systemId();
 
-    @WithDefault("")
-    String password();
+    Optional<String> password();
 
-    @WithDefault("")
-    String systemType();
+    Optional<String> systemType();
 
     /** Sender address (short code, alphanumeric name or number). */
     String sourceAddress();

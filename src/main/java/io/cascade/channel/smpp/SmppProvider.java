@@ -1,0 +1,401 @@
+package io.cascade.channel.smpp;
+
+import io.cascade.channel.ChannelProvider;
+import io.cascade.channel.Outbound;
+import io.cascade.channel.ProviderException;
+import io.cascade.channel.ProvidersConfig.SmppSettings;
+import io.cascade.channel.SendOutcome;
+import io.cascade.receipt.Receipt;
+import io.cascade.receipt.ReceiptInbox;
+import io.smallrye.mutiny.Uni;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+import org.jsmpp.InvalidResponseException;
+import org.jsmpp.PDUException;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SMSCDeliveryReceipt;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.extra.ResponseTimeoutException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+
+/**
+ * SMS through one SMSC over SMPP 3.4 (jSMPP), bound as a transceiver: submits go out and delivery
+ * receipts come back on the same session.
+ *
+ * <ul>
+ *   <li><b>Binding.</b> One background thread keeps the session bound: it binds, waits until the
+ *       session is lost (jSMPP closes it when an {@code enquire_link} goes unanswered), and binds
+ *       again with exponential backoff and jitter. A hot or warm provider binds at start-up, a cold
+ *       one on its first send. While unbound the provider reports itself down, so the pool tries
+ *       the channel's other providers first.
+ *   <li><b>Window.</b> jSMPP's submit is blocking, so {@code window} threads each keep one {@code
+ *       submit_sm} outstanding; further sends queue for a thread. A send still queued when its
+ *       timeout passes is dropped unsent, so a step the guard gave up on never goes out late.
+ *   <li><b>Throttling.</b> {@code ESME_RTHROTTLED} and {@code ESME_RMSGQFUL} mean slow down: the
+ *       part is sent again after a growing pause, within the timeout. An optional per-session
+ *       throughput limit paces submits so that the SMSC rarely has to say so.
+ *   <li><b>Receipts.</b> Every {@code deliver_sm} receipt is stored (see {@link ReceiptInbox})
+ *       before its {@code deliver_sm_resp} goes back; if storing fails the SMSC gets a temporary
+ *       error and delivers the receipt again. Receipts are taken off the socket by {@code
+ *       receipt-workers} threads with a queue of {@code receipt-queue} PDUs, sized so that a burst
+ *       waits rather than being refused.
+ * </ul>
+ */
+final class SmppProvider implements ChannelProvider {
+
+  private static final Logger LOG = Logger.getLogger(SmppProvider.class);
+  private static final Duration RECEIPT_STORE_LIMIT = Duration.ofSeconds(10);
+  private static final byte UDH_INDICATOR = 0x40;
+
+  private final String name;
+  private final SmppSettings settings;
+  private final long timeoutMillis;
+  private final ReceiptInbox receipts;
+  private final ExecutorService submitters;
+  private final ExecutorService binder;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicInteger concatenationReference = new AtomicInteger();
+  private final Object boundSignal = new Object();
+  private final long pacingNanos;
+  private long nextSubmitNanos;
+  private volatile boolean closing;
+  private volatile SMPPSession session;
+  private volatile String lastBindError = "not bound yet";
+
+  SmppProvider(String name, SmppSettings settings, Duration timeout, ReceiptInbox receipts) {
+    this.name = name;
+    this.settings = settings;
+    this.timeoutMillis = timeout.toMillis();
+    this.receipts = receipts;
+    this.submitters = Executors.newFixedThreadPool(settings.window(), daemon(name + "-submit"));
+    this.binder = Executors.newSingleThreadExecutor(daemon(name + "-bind"));
+    this.pacingNanos = settings.throughput() > 0 ? 1_000_000_000L / settings.throughput() : 0;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void connect() {
+    if (started.compareAndSet(false, true)) {
+      binder.execute(this::keepBound);
+    }
+  }
+
+  @Override
+  public boolean isDown() {
+    return started.get() && !isBound();
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    binder.shutdownNow();
+    SMPPSession current = session;
+    if (current != null) {
+      current.unbindAndClose();
+    }
+    submitters.shutdownNow();
+  }
+
+  @Override
+  public Uni<SendOutcome> send(Outbound message) {
+    connect(); // a cold provider binds on its first send
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    return Uni.createFrom()
+        .completionStage(
+            () -> CompletableFuture.supplyAsync(() -> submit(message, deadline), submitters));
+  }
+
+  private boolean isBound() {
+    SMPPSession current = session;
+    return current != null && current.getSessionState().isBound();
+  }
+
+  private SendOutcome submit(Outbound message, long deadline) {
+    if (System.currentTimeMillis() >= deadline) {
+      throw new ProviderException(name + ": window full until the timeout; not sent");
+    }
+    SMPPSession current = awaitBound(deadline);
+    SmsParts.Encoding encoding = SmsParts.encodingOf(message.text());
+    List<SmsParts.Part> parts =
+        SmsParts.split(message.text(), concatenationReference.getAndIncrement() & 0xFF);
+    String destination = message.to().startsWith("+") ? message.to().substring(1) : message.to();
+    List<String> ids = new ArrayList<>(parts.size());
+    for (SmsParts.Part part : parts) {
+      try {
+        ids.add(submitPart(current, destination, part, encoding, deadline));
+      } catch (RecipientRefused refused) {
+        return new SendOutcome.Rejected(refused.getMessage());
+      }
+    }
+    return new SendOutcome.Sent(ids);
+  }
+
+  private String submitPart(
+      SMPPSession current,
+      String destination,
+      SmsParts.Part part,
+      SmsParts.Encoding encoding,
+      long deadline)
+      throws RecipientRefused {
+    for (int tries = 0; ; tries++) {
+      awaitPacing();
+      try {
+        return current
+            .submitShortMessage(
+                "",
+                sourceTon(),
+                NumberingPlanIndicator.UNKNOWN,
+                settings.sourceAddress(),
+                TypeOfNumber.INTERNATIONAL,
+                NumberingPlanIndicator.ISDN,
+                destination,
+                new ESMClass(part.hasUdh() ? UDH_INDICATOR : 0),
+                (byte) 0,
+                (byte) 1,
+                null,
+                null,
+                new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE),
+                (byte) 0,
+                DataCodings.newInstance(encoding.dataCoding()),
+                (byte) 0,
+                part.payload())
+            .getMessageId();
+      } catch (NegativeResponseException negative) {
+        int status = negative.getCommandStatus();
+        if (status == SMPPConstant.STAT_ESME_RTHROTTLED
+            || status == SMPPConstant.STAT_ESME_RMSGQFUL) {
+          pauseForThrottling(status, tries, deadline);
+          continue;
+        }
+        if (status == SMPPConstant.STAT_ESME_RINVDSTADR
+            || status == SMPPConstant.STAT_ESME_RINVDSTTON
+            || status == SMPPConstant.STAT_ESME_RINVDSTNPI) {
+          throw new RecipientRefused(
+              String.format("smpp: submit_sm refused the destination (status 0x%08X)", status));
+        }
+        throw new ProviderException(
+            String.format("%s: submit_sm refused with status 0x%08X", name, status));
+      } catch (ResponseTimeoutException e) {
+        throw new ProviderException(name + ": no submit_sm_resp in time");
+      } catch (PDUException | InvalidResponseException | IOException e) {
+        throw new ProviderException(name + ": submit_sm failed: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The SMSC asked to slow down: wait longer each time, but never past the attempt's timeout. */
+  private void pauseForThrottling(int status, int tries, long deadline) {
+    long pause = Math.min(100L << Math.min(tries, 5), 2_000);
+    if (System.currentTimeMillis() + pause >= deadline) {
+      throw new ProviderException(
+          String.format(
+              "%s: SMSC kept throttling (status 0x%08X) until the timeout", name, status));
+    }
+    LOG.debugf("%s: throttled (0x%08X), resending in %d ms", name, status, pause);
+    sleep(pause);
+  }
+
+  /** Spaces submits by 1/throughput seconds when a throughput limit is set. */
+  private void awaitPacing() {
+    if (pacingNanos == 0) {
+      return;
+    }
+    long wait;
+    synchronized (this) {
+      long now = System.nanoTime();
+      long slot = Math.max(now, nextSubmitNanos);
+      nextSubmitNanos = slot + pacingNanos;
+      wait = slot - now;
+    }
+    if (wait > 0) {
+      sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
+    }
+  }
+
+  private SMPPSession awaitBound(long deadline) {
+    synchronized (boundSignal) {
+      while (!isBound()) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0 || closing) {
+          throw new ProviderException(name + ": not bound to the SMSC (" + lastBindError + ")");
+        }
+        try {
+          boundSignal.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ProviderException(name + ": interrupted while waiting for the bind");
+        }
+      }
+      return session;
+    }
+  }
+
+  /** Binds, waits for the session to be lost, binds again; until the provider closes. */
+  private void keepBound() {
+    long delay = settings.rebindDelay().toMillis();
+    while (!closing) {
+      SMPPSession candidate = newSession();
+      try {
+        candidate.connectAndBind(
+            settings.host(),
+            settings.port(),
+            new BindParameter(
+                BindType.BIND_TRX,
+                settings.systemId(),
+                settings.password().orElse(""),
+                settings.systemType().orElse(""),
+                TypeOfNumber.UNKNOWN,
+                NumberingPlanIndicator.UNKNOWN,
+                null),
+            timeoutMillis);
+        CountDownLatch lost = new CountDownLatch(1);
+        candidate.addSessionStateListener(
+            (newState, oldState, source) -> {
+              if (!newState.isBound()) {
+                lost.countDown();
+              }
+            });
+        if (!candidate.getSessionState().isBound()) {
+          lost.countDown();
+        }
+        session = candidate;
+        synchronized (boundSignal) {
+          boundSignal.notifyAll();
+        }
+        LOG.infof("%s: bound to %s:%d", name, settings.host(), settings.port());
+        delay = settings.rebindDelay().toMillis();
+        lost.await();
+        if (closing) {
+          return;
+        }
+        lastBindError = "session lost";
+        LOG.warnf(
+            "%s: SMPP session to %s:%d lost; rebinding", name, settings.host(), settings.port());
+      } catch (IOException e) {
+        lastBindError = e.getMessage();
+        LOG.warnf(
+            "%s: bind to %s:%d failed (%s); next try in about %d ms",
+            name, settings.host(), settings.port(), e.getMessage(), delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        if (session != candidate || !candidate.getSessionState().isBound()) {
+          candidate.close();
+        }
+      }
+      // Jitter keeps several replicas from rebinding in lockstep after an SMSC restart.
+      sleep(Math.round(delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+      delay = Math.min(delay * 2, settings.rebindMaxDelay().toMillis());
+    }
+  }
+
+  private SMPPSession newSession() {
+    SMPPSession candidate = new SMPPSession();
+    candidate.setEnquireLinkTimer((int) settings.enquireLink().toMillis());
+    candidate.setTransactionTimer(timeoutMillis);
+    candidate.setPduProcessorDegree(settings.receiptWorkers());
+    candidate.setQueueCapacity(settings.receiptQueue());
+    candidate.setMessageReceiverListener(new ReceiptListener());
+    return candidate;
+  }
+
+  private TypeOfNumber sourceTon() {
+    return settings.sourceAddress().matches("\\+?[0-9]+")
+        ? TypeOfNumber.INTERNATIONAL
+        : TypeOfNumber.ALPHANUMERIC;
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException(name + ": interrupted");
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** The SMSC refused the destination for good. */
+  private static final class RecipientRefused extends Exception {
+    RecipientRefused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Stores each delivery receipt before the SMSC gets its {@code deliver_sm_resp}. */
+  private final class ReceiptListener implements MessageReceiverListener {
+
+    @Override
+    public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
+      if (!deliverSm.isSmscDeliveryReceipt()) {
+        LOG.debugf(
+            "%s: mobile-originated message from %s ignored", name, deliverSm.getSourceAddr());
+        return;
+      }
+      Optional<Receipt> receipt = SmppReceipts.parse(name, deliverSm);
+      if (receipt.isEmpty()) {
+        // Nothing to store or retry: acknowledged so that the SMSC does not resend it forever.
+        LOG.warnf("%s: unreadable delivery receipt acknowledged and dropped", name);
+        return;
+      }
+      try {
+        receipts.accept(receipt.get()).await().atMost(RECEIPT_STORE_LIMIT);
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "%s: receipt for %s not stored (%s); asking the SMSC to deliver it again",
+            name, receipt.get().providerMessageId(), e.getMessage());
+        throw new ProcessRequestException("receipt not stored", SMPPConstant.STAT_ESME_RX_T_APPN);
+      }
+    }
+
+    @Override
+    public void onAcceptAlertNotification(AlertNotification alertNotification) {
+      // Not used: Cascade does not ask for alerts.
+    }
+
+    @Override
+    public DataSmResult onAcceptDataSm(DataSm dataSm, Session source)
+        throws ProcessRequestException {
+      throw new ProcessRequestException("data_sm not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+  }
+}

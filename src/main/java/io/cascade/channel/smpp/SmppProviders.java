@@ -1,0 +1,48 @@
+package io.cascade.channel.smpp;
+
+import io.cascade.channel.Channel;
+import io.cascade.channel.ChannelProvider;
+import io.cascade.channel.ProviderFactory;
+import io.cascade.channel.ProvidersConfig.ProviderSettings;
+import io.cascade.receipt.ReceiptInbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+
+/** Creates providers of type {@code smpp}: SMS through an SMSC over SMPP 3.4. */
+@ApplicationScoped
+public class SmppProviders implements ProviderFactory {
+
+  private final ReceiptInbox receipts;
+
+  SmppProviders(ReceiptInbox receipts) {
+    this.receipts = receipts;
+  }
+
+  @Override
+  public String type() {
+    return "smpp";
+  }
+
+  @Override
+  public Set<Channel> channels() {
+    return Set.of(Channel.SMS);
+  }
+
+  @Override
+  public ChannelProvider create(String name, Channel channel, ProviderSettings settings) {
+    return new SmppProvider(
+        name,
+        settings
+            .smpp()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "provider '"
+                            + name
+                            + "' (smpp) needs cascade.provider.\""
+                            + name
+                            + "\".smpp.host, system-id and source-address")),
+        settings.timeout(),
+        receipts);
+  }
+}
