@@ -19,7 +19,8 @@ CREATE INDEX provider_message_attempt ON provider_message (attempt_id);
 
 -- Every delivery receipt and status callback, stored before the provider gets its answer.
 -- attempt_id stays NULL until the receipt is matched: a receipt may arrive before the provider's
--- answer to the submit is stored, and the receipt matcher keeps trying those.
+-- answer to the submit is stored, and the receipt matcher tries those again at next_match_at,
+-- backing off (match_tries) so that receipts for ids Cascade never sent cost little.
 CREATE TABLE receipt (
     id                  uuid         PRIMARY KEY,
     provider            varchar(64)  NOT NULL,
@@ -28,7 +29,9 @@ CREATE TABLE receipt (
     error_code          varchar(64),
     received_at         timestamptz  NOT NULL,
     attempt_id          uuid         REFERENCES attempt (id),
-    matched_at          timestamptz
+    matched_at          timestamptz,
+    next_match_at       timestamptz,
+    match_tries         integer      NOT NULL DEFAULT 0
 );
-CREATE INDEX receipt_unmatched ON receipt (received_at) WHERE attempt_id IS NULL;
+CREATE INDEX receipt_unmatched ON receipt (next_match_at) WHERE attempt_id IS NULL;
 CREATE INDEX receipt_attempt ON receipt (attempt_id) WHERE attempt_id IS NOT NULL;

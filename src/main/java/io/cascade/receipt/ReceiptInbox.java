@@ -15,7 +15,8 @@ import java.util.UUID;
  * provider gets its answer (callers wait for {@link #accept}), so a receipt the provider considers
  * handed over is never lost. It is matched to the attempt that holds its provider message id at
  * once when that id is known; a receipt that overtook the provider's answer to the send is kept
- * unmatched and {@link #matchPending} applies it as soon as the id is stored.
+ * unmatched and {@link #matchPending} tries it again, after 1 s, 2 s, 4 s ... (at most 5 min
+ * apart), so that receipts for ids Cascade never sent cost little.
  *
  * <p>Applying is monotonic per SMS part and per attempt (see {@link ReceiptStatus#then}): the
  * attempt row is locked while its parts are read, so receipts for the parts of one long SMS never
@@ -29,8 +30,8 @@ import java.util.UUID;
 public class ReceiptInbox {
 
   private static final String INSERT =
-      "INSERT INTO receipt (id, provider, provider_message_id, status, error_code, received_at)"
-          + " VALUES ($1, $2, $3, $4, $5, now())";
+      "INSERT INTO receipt (id, provider, provider_message_id, status, error_code, received_at,"
+          + " next_match_at) VALUES ($1, $2, $3, $4, $5, now(), now())";
   private static final String FIND_PART =
       "SELECT attempt_id, provider_message_id FROM provider_message"
           + " WHERE provider = $1 AND provider_message_id = ANY($2) LIMIT 1";
@@ -52,8 +53,14 @@ public class ReceiptInbox {
       "UPDATE receipt SET attempt_id = $2, matched_at = now() WHERE id = $1";
   private static final String PENDING =
       "SELECT id, provider, provider_message_id, status, error_code FROM receipt"
-          + " WHERE attempt_id IS NULL AND received_at > now() - make_interval(secs => $1)"
-          + " ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED";
+          + " WHERE attempt_id IS NULL AND next_match_at <= now()"
+          + " AND received_at > now() - make_interval(secs => $1)"
+          + " ORDER BY next_match_at LIMIT $2 FOR UPDATE SKIP LOCKED";
+  // 1 s, 2 s, 4 s ... up to 5 min between tries of a receipt whose id is still unknown.
+  private static final String MATCH_LATER =
+      "UPDATE receipt SET match_tries = match_tries + 1,"
+          + " next_match_at = now() + make_interval(secs => LEAST(power(2, match_tries), 300))"
+          + " WHERE id = $1";
 
   private final Pool database;
   private final CascadeMetrics metrics;
@@ -109,7 +116,14 @@ public class ReceiptInbox {
                             matched.flatMap(
                                 count ->
                                     apply(connection, receiptId, receipt)
-                                        .map(applied -> applied ? count + 1 : count));
+                                        .flatMap(
+                                            applied ->
+                                                applied
+                                                    ? Uni.createFrom().item(count + 1)
+                                                    : connection
+                                                        .preparedQuery(MATCH_LATER)
+                                                        .execute(Tuple.of(receiptId))
+                                                        .replaceWith(count)));
                       }
                       return matched;
                     }));

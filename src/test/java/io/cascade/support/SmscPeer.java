@@ -55,7 +55,8 @@ import org.jsmpp.util.MessageId;
  * <ul>
  *   <li>{@code +49170...}: negative receipt {@code UNDELIV} with {@code err:034};
  *   <li>{@code +49171...}: {@code ESME_RTHROTTLED} for the first two submits, then accepted;
- *   <li>{@code +49172...}: the receipt is sent before the {@code submit_sm_resp};
+ *   <li>{@code +49172...}: the receipt is sent before the {@code submit_sm_resp} (this blocks one
+ *       of the SMSC's eight PDU threads until the receipt is answered: for single messages only);
  *   <li>{@code +49173...}: submit refused with {@code ESME_RINVDSTADR} (bad destination);
  *   <li>{@code +49175...}: receipt carries the id only in the {@code receipted_message_id} TLV;
  *   <li>anything else: {@code DELIVRD}.

@@ -1,0 +1,210 @@
+package io.cascade.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cascade.channel.Channel;
+import io.cascade.channel.GuardedProvider;
+import io.cascade.channel.Outbound;
+import io.cascade.channel.ProviderPool;
+import io.cascade.channel.SendOutcome;
+import io.cascade.support.TestApi;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SMPP throughput against a local SMSC ({@link BenchSmsc}); run by {@code bench/providers/run.sh},
+ * not by the test suite (the class name matches no surefire pattern). Two figures:
+ *
+ * <ol>
+ *   <li><b>provider</b>: {@code submit_sm} per second through the guarded SMPP provider alone, and
+ *       how fast and how completely the SMSC's receipts are stored (lost must be 0);
+ *   <li><b>end to end</b>: messages per second from {@code POST /v1/messages} to {@code delivered}
+ *       by receipt, through the outbox, the quorum queue and the dispatcher.
+ * </ol>
+ *
+ * Prints one line per figure and appends it to {@code bench/results/providers.txt}.
+ */
+@QuarkusTest
+@WithTestResource(BenchSmsc.class)
+class ProviderBench {
+
+  private static final Path RESULTS = Path.of("bench/results/providers.txt");
+  private static final int SUBMITS = Integer.getInteger("bench.submits", 20_000);
+  private static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 64);
+  private static final int MESSAGES = Integer.getInteger("bench.messages", 3_000);
+  private static final int HTTP_CLIENTS = Integer.getInteger("bench.http-clients", 8);
+
+  @Inject ProviderPool providers;
+  @Inject Pool database;
+
+  @Test
+  void smppProviderThroughput() throws Exception {
+    GuardedProvider smpp = providers.provider(Channel.SMS, BenchSmsc.PROVIDER);
+    sendThrough(smpp, 2_000); // warm-up: JIT, session, pools
+    awaitReceipts(2_000, Duration.ofSeconds(60));
+
+    long receiptsBefore = storedReceipts();
+    long start = System.nanoTime();
+    int sent = sendThrough(smpp, SUBMITS);
+    double submitSeconds = (System.nanoTime() - start) / 1e9;
+    long stored = awaitReceipts(receiptsBefore + sent, Duration.ofSeconds(120)) - receiptsBefore;
+    double receiptSeconds = (System.nanoTime() - start) / 1e9;
+
+    record(
+        String.format(
+            Locale.ROOT,
+            "smpp-provider submits=%d in_flight=%d window=%s sent=%d submit_per_s=%.0f"
+                + " receipts_stored=%d receipts_lost=%d receipts_refused=%d"
+                + " submit_to_last_receipt_per_s=%.0f",
+            SUBMITS,
+            IN_FLIGHT,
+            System.getProperty("bench.window", "32"),
+            sent,
+            sent / submitSeconds,
+            stored,
+            sent - stored,
+            BenchSmsc.SMSC.receiptsRefused.get(),
+            stored / receiptSeconds));
+    assertThat(sent).isEqualTo(SUBMITS);
+    assertThat(stored).isEqualTo(sent);
+  }
+
+  @Test
+  void endToEndThroughSmpp() throws Exception {
+    TestApi.Tenant tenant = TestApi.newTenant();
+    Instant start = Instant.now();
+    long startNanos = System.nanoTime();
+    AtomicInteger accepted = new AtomicInteger();
+    ExecutorService clients = Executors.newFixedThreadPool(HTTP_CLIENTS);
+    List<Future<?>> done = new ArrayList<>();
+    for (int client = 0; client < HTTP_CLIENTS; client++) {
+      int first = client;
+      done.add(
+          clients.submit(
+              () -> {
+                for (int i = first; i < MESSAGES; i += HTTP_CLIENTS) {
+                  TestApi.send(
+                      tenant.key(), TestApi.message(List.of(TestApi.step("sms", "+4915100" + i))));
+                  accepted.incrementAndGet();
+                }
+              }));
+    }
+    for (Future<?> future : done) {
+      future.get();
+    }
+    clients.shutdown();
+    double acceptSeconds = (System.nanoTime() - startNanos) / 1e9;
+    long delivered = awaitDelivered(tenant.id(), MESSAGES, Duration.ofSeconds(300));
+    double deliverSeconds = (System.nanoTime() - startNanos) / 1e9;
+
+    record(
+        String.format(
+            Locale.ROOT,
+            "smpp-end-to-end messages=%d http_clients=%d accepted_per_s=%.0f delivered=%d"
+                + " delivered_per_s=%.0f not_delivered=%d started=%s",
+            MESSAGES,
+            HTTP_CLIENTS,
+            accepted.get() / acceptSeconds,
+            delivered,
+            delivered / deliverSeconds,
+            MESSAGES - delivered,
+            start));
+    assertThat(delivered).isEqualTo(MESSAGES);
+  }
+
+  private int sendThrough(GuardedProvider smpp, int count) {
+    return Multi.createFrom()
+        .range(0, count)
+        .onItem()
+        .transformToUni(
+            i ->
+                smpp.send(
+                    new Outbound(UUID.randomUUID(), Channel.SMS, "+4960" + i, null, "Code " + i)))
+        .merge(IN_FLIGHT)
+        .filter(SendOutcome.Sent.class::isInstance)
+        .collect()
+        .with(java.util.stream.Collectors.counting())
+        .await()
+        .atMost(Duration.ofMinutes(10))
+        .intValue();
+  }
+
+  private long storedReceipts() {
+    return database
+        .query("SELECT count(*) FROM receipt WHERE provider = '" + BenchSmsc.PROVIDER + "'")
+        .execute()
+        .await()
+        .indefinitely()
+        .iterator()
+        .next()
+        .getLong(0);
+  }
+
+  private long awaitReceipts(long expected, Duration atMost) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    long stored = storedReceipts();
+    while (stored < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      stored = storedReceipts();
+    }
+    return stored;
+  }
+
+  private long awaitDelivered(UUID tenantId, long expected, Duration atMost)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    long delivered = 0;
+    while (System.nanoTime() < deadline) {
+      delivered =
+          database
+              .preparedQuery(
+                  "SELECT count(*) FROM message WHERE tenant_id = $1 AND status = 'DELIVERED'")
+              .execute(io.vertx.mutiny.sqlclient.Tuple.of(tenantId))
+              .await()
+              .indefinitely()
+              .iterator()
+              .next()
+              .getLong(0);
+      if (delivered >= expected) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return delivered;
+  }
+
+  private static void record(String line) throws IOException {
+    String row =
+        Instant.now()
+            + " "
+            + line
+            + " machine="
+            + Runtime.getRuntime().availableProcessors()
+            + "cpu";
+    System.out.println("BENCH " + row);
+    Files.createDirectories(RESULTS.getParent());
+    Files.writeString(
+        RESULTS,
+        row + System.lineSeparator(),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+  }
+}
