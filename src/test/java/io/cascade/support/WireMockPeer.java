@@ -10,6 +10,11 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -25,7 +30,8 @@ import java.util.Map;
  * <ul>
  *   <li>sms: {@code twilio-a} (hot), then {@code twilio-b} (warm, a second Twilio account);
  *   <li>whatsapp: {@code wa} (hot), then the simulator (warm);
- *   <li>push: {@code fcm} (hot), then the simulator (warm).
+ *   <li>push: {@code fcm} (hot), then the simulator (warm), then {@code fcm-cold} (cold, another
+ *       service account and project).
  * </ul>
  *
  * Every API accepts by default (low-priority stubs registered here, so that the FCM token the
@@ -48,6 +54,8 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
 
   public static final String FCM_PROJECT = "cascade-test";
   public static final String FCM_CLIENT_EMAIL = "cascade@cascade-test.iam.gserviceaccount.com";
+  public static final String FCM_COLD_PROJECT = "cascade-cold";
+  public static final String FCM_COLD_CLIENT_EMAIL = "cascade@cascade-cold.iam.gserviceaccount.com";
 
   /** The throwaway service-account key; the FCM test checks JWT signatures with its public half. */
   public static final KeyPair FCM_KEY = rsaKeyPair();
@@ -69,6 +77,7 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
     server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     server.start();
     acceptEverything();
+    warmUp();
     String base = server.baseUrl();
     Map<String, String> config = new HashMap<>();
     config.put("cascade.channel.sms.providers", "twilio-a,twilio-b");
@@ -85,13 +94,10 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
     config.put("cascade.provider.wa.whatsapp.app-secret", WA_APP_SECRET);
     config.put("cascade.provider.wa.whatsapp.verify-token", WA_VERIFY_TOKEN);
 
-    config.put("cascade.channel.push.providers", "fcm,simulator");
-    guard(config, "fcm", "fcm");
-    config.put("cascade.provider.fcm.fcm.base-url", base);
-    config.put("cascade.provider.fcm.fcm.project-id", FCM_PROJECT);
-    config.put("cascade.provider.fcm.fcm.client-email", FCM_CLIENT_EMAIL);
-    config.put("cascade.provider.fcm.fcm.private-key", pem(FCM_KEY));
-    config.put("cascade.provider.fcm.fcm.token-uri", tokenUri());
+    config.put("cascade.channel.push.providers", "fcm,simulator,fcm-cold");
+    fcm(config, "fcm", FCM_PROJECT, FCM_CLIENT_EMAIL, base);
+    fcm(config, "fcm-cold", FCM_COLD_PROJECT, FCM_COLD_CLIENT_EMAIL, base);
+    config.put("cascade.provider.fcm-cold.standby", "cold");
 
     config.put("cascade.provider.simulator.standby", "warm");
     return config;
@@ -111,6 +117,17 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
     config.put("cascade.provider." + name + ".twilio.account-sid", sid);
     config.put("cascade.provider." + name + ".twilio.auth-token", token);
     config.put("cascade.provider." + name + ".twilio.from", TWILIO_FROM);
+  }
+
+  private static void fcm(
+      Map<String, String> config, String name, String project, String clientEmail, String base) {
+    guard(config, name, "fcm");
+    String prefix = "cascade.provider." + name + ".fcm.";
+    config.put(prefix + "base-url", base);
+    config.put(prefix + "project-id", project);
+    config.put(prefix + "client-email", clientEmail);
+    config.put(prefix + "private-key", pem(FCM_KEY));
+    config.put(prefix + "token-uri", tokenUri());
   }
 
   private static void guard(Map<String, String> config, String name, String type) {
@@ -143,14 +160,13 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
                             + " \"wamid.{{randomValue length=24 type='ALPHANUMERIC'}}\"}]}")
                     .withTransformers("response-template")));
     server.stubFor(
-        post(urlEqualTo("/v1/projects/" + FCM_PROJECT + "/messages:send"))
+        post(urlPathMatching("/v1/projects/[^/]+/messages:send"))
             .atPriority(10)
             .willReturn(
                 aResponse()
                     .withHeader("Content-Type", "application/json")
                     .withBody(
-                        "{\"name\": \"projects/"
-                            + FCM_PROJECT
+                        "{\"name\": \"projects/{{request.pathSegments.[2]}}"
                             + "/messages/{{randomValue length=16 type='NUMERIC'}}\"}")
                     .withTransformers("response-template")));
     server.stubFor(
@@ -164,6 +180,27 @@ public class WireMockPeer implements QuarkusTestResourceLifecycleManager {
                             + " \"expires_in\": 3599, \"token_type\": \"Bearer\"}")
                     .withTransformers("response-template")));
     server.stubFor(any(anyUrl()).atPriority(100).willReturn(aResponse().withStatus(404)));
+  }
+
+  /**
+   * Answers one templated request before the service starts: the first one takes WireMock over a
+   * second on a busy machine, longer than the providers' timeout, which made the first send flaky.
+   */
+  private static void warmUp() {
+    try {
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(tokenUri()))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    server.resetRequests();
   }
 
   private static KeyPair rsaKeyPair() {

@@ -22,6 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class HttpProviders {
 
+  /**
+   * Connections per host: as many as sends can be in flight at the default dispatch concurrency, so
+   * that sends do not queue for a connection.
+   */
+  private static final int MAX_CONNECTIONS = 32;
+
   private HttpProviders() {}
 
   /**
@@ -34,6 +40,7 @@ public final class HttpProviders {
         vertx,
         new WebClientOptions()
             .setUserAgent("cascade")
+            .setMaxPoolSize(MAX_CONNECTIONS)
             .setConnectTimeout(timeout)
             .setIdleTimeout(timeout)
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));

@@ -87,7 +87,7 @@ class FcmProviderTest {
 
   @Test
   void theTokenRequestCarriesAJwtSignedWithTheServiceAccountKey() throws Exception {
-    List<LoggedRequest> tokenRequests = tokenRequests();
+    List<LoggedRequest> tokenRequests = tokenRequestsFrom(WireMockPeer.FCM_CLIENT_EMAIL);
     assertThat(tokenRequests).isNotEmpty();
     Map<String, String> form = parseForm(tokenRequests.get(0).getBodyAsString());
     assertThat(form).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
@@ -212,6 +212,27 @@ class FcmProviderTest {
     assertThat(sendsTo(device)).hasSize(2);
   }
 
+  @Test
+  void aColdProviderFetchesNoTokenBeforeItsFirstSend() {
+    assertThat(tokenRequestsFrom(WireMockPeer.FCM_COLD_CLIENT_EMAIL)).isEmpty();
+    String device = device();
+    WireMockPeer.server()
+        .stubFor(
+            toDevice(device)
+                .willReturn(json(500, "{\"error\": {\"code\": 500, \"status\": \"INTERNAL\"}}")));
+    TestApi.simulator("push", "fail", 0);
+
+    JsonPath message = awaitStatus(key, send(key, message(List.of(push(device)))), "sent");
+
+    assertThat(message.getString("attempts[0].provider")).isEqualTo("fcm");
+    assertThat(message.getString("attempts[1].provider")).isEqualTo("simulator");
+    assertThat(message.getString("attempts[2].provider")).isEqualTo("fcm-cold");
+    assertThat(message.getString("attempts[2].status")).isEqualTo("sent");
+    assertThat(message.getString("attempts[2].providerMessageId"))
+        .startsWith("projects/" + WireMockPeer.FCM_COLD_PROJECT + "/messages/");
+    assertThat(tokenRequestsFrom(WireMockPeer.FCM_COLD_CLIENT_EMAIL)).hasSize(1);
+  }
+
   private static String device() {
     return "device-" + UUID.randomUUID();
   }
@@ -242,6 +263,19 @@ class FcmProviderTest {
 
   private static List<LoggedRequest> tokenRequests() {
     return WireMockPeer.server().findAll(postRequestedFor(urlEqualTo("/token")));
+  }
+
+  /** The token requests whose JWT was issued by {@code clientEmail}. */
+  private static List<LoggedRequest> tokenRequestsFrom(String clientEmail) {
+    return tokenRequests().stream()
+        .filter(
+            request -> {
+              String jwt = parseForm(request.getBodyAsString()).get("assertion");
+              JsonObject claims =
+                  new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])));
+              return clientEmail.equals(claims.getString("iss"));
+            })
+        .toList();
   }
 
   /** The public half of the key the application was configured with, from its own settings. */
