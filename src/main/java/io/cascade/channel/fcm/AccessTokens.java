@@ -92,14 +92,18 @@ final class AccessTokens {
 
   private Uni<Token> fetch() {
     Instant now = clock.instant();
-    MultiMap form =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("grant_type", GRANT_TYPE)
-            .add("assertion", assertion(now));
-    return client
-        .postAbs(settings.tokenUri().toString())
-        .timeout(timeoutMillis)
-        .sendForm(form)
+    return Uni.createFrom()
+        .item(
+            () ->
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("grant_type", GRANT_TYPE)
+                    .add("assertion", assertion(now)))
+        .flatMap(
+            form ->
+                client
+                    .postAbs(settings.tokenUri().toString())
+                    .timeout(timeoutMillis)
+                    .sendForm(form))
         .map(
             response -> {
               JsonObject body = HttpProviders.json(response);

@@ -71,8 +71,8 @@ public class FcmProvider implements ChannelProvider {
                     .put(
                         "notification",
                         new JsonObject().put("title", title).put("body", message.text())));
-    return tokens
-        .get()
+    return Uni.createFrom()
+        .deferred(tokens::get)
         .flatMap(
             token ->
                 client
