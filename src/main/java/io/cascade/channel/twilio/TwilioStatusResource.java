@@ -38,7 +38,9 @@ import org.jboss.logging.Logger;
  * committed before the answer, so Twilio retries a callback that could not be stored.
  */
 @Path("/providers/{name}/twilio/status")
-@Tag(name = "Provider callbacks")
+@Tag(
+    name = "Provider callbacks",
+    description = "Status callbacks from the providers, authenticated by their signatures")
 public class TwilioStatusResource {
 
   private static final Logger LOG = Logger.getLogger(TwilioStatusResource.class);

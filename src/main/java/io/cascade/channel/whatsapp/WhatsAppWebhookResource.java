@@ -41,7 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * so Meta retries a notification that could not be stored.
  */
 @Path("/providers/{name}/whatsapp/webhook")
-@Tag(name = "Provider callbacks")
+@Tag(
+    name = "Provider callbacks",
+    description = "Status callbacks from the providers, authenticated by their signatures")
 public class WhatsAppWebhookResource {
 
   private static final String SIGNATURE_PREFIX = "sha256=";
