@@ -13,7 +13,6 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -41,25 +40,23 @@ final class AccessTokens {
   private final PrivateKey key;
   private final WebClient client;
   private final long timeoutMillis;
-  private final Clock clock;
 
   // Guarded by this.
   private Token current;
   private CompletableFuture<Token> fetching;
 
-  AccessTokens(FcmSettings settings, WebClient client, long timeoutMillis, Clock clock) {
+  AccessTokens(FcmSettings settings, WebClient client, long timeoutMillis) {
     this.settings = settings;
     this.key = privateKey(settings.privateKey());
     this.client = client;
     this.timeoutMillis = timeoutMillis;
-    this.clock = clock;
   }
 
   /** A valid token: the cached one, or the one being fetched, or a new fetch. */
   Uni<String> get() {
     CompletableFuture<Token> fetch;
     synchronized (this) {
-      if (current != null && clock.instant().isBefore(current.refreshAt())) {
+      if (current != null && Instant.now().isBefore(current.refreshAt())) {
         return Uni.createFrom().item(current.value());
       }
       fetch = fetching;
@@ -91,7 +88,7 @@ final class AccessTokens {
   }
 
   private Uni<Token> fetch() {
-    Instant now = clock.instant();
+    Instant now = Instant.now();
     return Uni.createFrom()
         .item(
             () ->

@@ -9,7 +9,6 @@ import io.cascade.channel.http.HttpProviders;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.util.Set;
 
 /** Creates providers of type {@code fcm}: push through Firebase Cloud Messaging HTTP v1. */
@@ -47,7 +46,7 @@ public class FcmProviders implements ProviderFactory {
     long timeout = settings.timeout().toMillis();
     AccessTokens tokens;
     try {
-      tokens = new AccessTokens(fcm, client, timeout, Clock.systemUTC());
+      tokens = new AccessTokens(fcm, client, timeout);
     } catch (IllegalArgumentException badKey) {
       client.close();
       throw new IllegalArgumentException(
