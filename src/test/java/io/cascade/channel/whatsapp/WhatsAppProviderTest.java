@@ -1,0 +1,315 @@
+package io.cascade.channel.whatsapp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.cascade.support.TestApi.awaitStatus;
+import static io.cascade.support.TestApi.email;
+import static io.cascade.support.TestApi.get;
+import static io.cascade.support.TestApi.message;
+import static io.cascade.support.TestApi.send;
+import static io.cascade.support.TestApi.step;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.cascade.support.TestApi;
+import io.cascade.support.WireMockPeer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * WhatsApp through the Cloud API provider against WireMock ({@link WireMockPeer}): the send
+ * request, the webhook handshake, signed status notifications, failover to the simulator on
+ * transient trouble and rejection of an unreachable recipient.
+ */
+@QuarkusTest
+@WithTestResource(WireMockPeer.class)
+class WhatsAppProviderTest {
+
+  private static final String MESSAGES = "/v21.0/" + WireMockPeer.WA_PHONE_NUMBER_ID + "/messages";
+  private static final String WEBHOOK = "/providers/wa/whatsapp/webhook";
+
+  private String key;
+
+  @BeforeEach
+  void setUp() {
+    TestApi.resetProviders();
+    key = TestApi.newTenant().key();
+  }
+
+  @Test
+  void sendsATextMessageWithTheBearerToken() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+
+    JsonPath message = awaitStatus(key, send(key, message(List.of(whatsapp(to)))), "sent");
+
+    assertThat(message.getString("attempts[0].provider")).isEqualTo("wa");
+    assertThat(message.getString("attempts[0].providerMessageId")).isEqualTo(wamid);
+    WireMockPeer.server()
+        .verify(
+            exactly(1),
+            postRequestedFor(urlEqualTo(MESSAGES))
+                .withHeader("Authorization", equalTo("Bearer " + WireMockPeer.WA_ACCESS_TOKEN))
+                .withRequestBody(
+                    equalToJson(
+                        "{\"messaging_product\": \"whatsapp\", \"recipient_type\": \"individual\","
+                            + " \"to\": \""
+                            + to.substring(1)
+                            + "\", \"type\": \"text\", \"text\": {\"body\": \"Your code is"
+                            + " 123456\"}}")));
+  }
+
+  @Test
+  void signedStatusesMakeTheAttemptDeliveredThenRead() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+    String id = send(key, message(List.of(whatsapp(to))));
+    awaitStatus(key, id, "sent");
+
+    notify(statuses(wamid, to, "delivered", null), true).statusCode(200);
+    JsonPath delivered = awaitStatus(key, id, "delivered");
+    assertThat(delivered.getString("attempts[0].status")).isEqualTo("delivered");
+    assertThat(delivered.getString("deliveredVia")).isEqualTo("whatsapp");
+
+    notify(statuses(wamid, to, "read", null), true).statusCode(200);
+    awaitAttempt(id, "read");
+  }
+
+  @Test
+  void aFailedStatusMakesTheAttemptUndeliveredWithTheErrorCode() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+    String id = send(key, message(List.of(whatsapp(to))));
+    awaitStatus(key, id, "sent");
+
+    notify(statuses(wamid, to, "failed", 131049), true).statusCode(200);
+
+    assertThat(awaitAttempt(id, "undelivered").getString("attempts[0].error")).contains("131049");
+  }
+
+  @Test
+  void aNotificationWithABadSignatureIsRefusedAndChangesNothing() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+    String id = send(key, message(List.of(whatsapp(to))));
+    awaitStatus(key, id, "sent");
+    String body = statuses(wamid, to, "delivered", null);
+
+    notify(body, false)
+        .statusCode(401)
+        .contentType("application/problem+json")
+        .body("status", Matchers.is(401));
+    given().contentType("application/json").body(body).post(WEBHOOK).then().statusCode(401);
+    // Signed over other bytes (re-serialised JSON) is refused too.
+    given()
+        .contentType("application/json")
+        .header("X-Hub-Signature-256", "sha256=" + hmac(body.replace(", ", ",")))
+        .body(body)
+        .post(WEBHOOK)
+        .then()
+        .statusCode(401);
+
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> "sent".equals(get(key, id).getString("attempts[0].status")));
+  }
+
+  @Test
+  void theHandshakeEchoesTheChallengeOnlyForTheRightToken() {
+    given()
+        .queryParam("hub.mode", "subscribe")
+        .queryParam("hub.verify_token", WireMockPeer.WA_VERIFY_TOKEN)
+        .queryParam("hub.challenge", "1158201444")
+        .get(WEBHOOK)
+        .then()
+        .statusCode(200)
+        .contentType(Matchers.startsWith("text/plain"))
+        .body(Matchers.is("1158201444"));
+    given()
+        .queryParam("hub.mode", "subscribe")
+        .queryParam("hub.verify_token", "guessed")
+        .queryParam("hub.challenge", "1158201444")
+        .get(WEBHOOK)
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json")
+        .body(Matchers.not(Matchers.containsString("1158201444")));
+    given()
+        .queryParam("hub.mode", "subscribe")
+        .queryParam("hub.verify_token", WireMockPeer.WA_VERIFY_TOKEN)
+        .queryParam("hub.challenge", "1158201444")
+        .get("/providers/nobody/whatsapp/webhook")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"503", "131000", "130429", "reset"})
+  void transientTroubleFailsOverToTheNextProvider(String trouble) {
+    String to = newNumber();
+    ResponseDefinitionBuilder response =
+        switch (trouble) {
+          case "503" -> aResponse().withStatus(503);
+          case "reset" ->
+              aResponse()
+                  .withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
+          default -> error(trouble.equals("130429") ? 429 : 500, Integer.parseInt(trouble));
+        };
+    stub(to, response);
+
+    JsonPath message = awaitStatus(key, send(key, message(List.of(whatsapp(to)))), "delivered");
+
+    assertThat(message.getString("attempts[0].provider")).isEqualTo("wa");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("failed");
+    assertThat(message.getString("attempts[1].provider")).isEqualTo("simulator");
+    assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
+    WireMockPeer.server().verify(exactly(2), toRecipient(to));
+  }
+
+  @Test
+  void anUnreachableRecipientIsRejectedAndTheNextStepGoesOut() {
+    String to = newNumber();
+    stub(to, error(400, 131026));
+
+    JsonPath message =
+        awaitStatus(key, send(key, message(List.of(whatsapp(to), email()))), "delivered");
+
+    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getList("attempts")).hasSize(2);
+    assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
+    assertThat(message.getString("attempts[0].error")).startsWith("rejected: whatsapp 131026:");
+    WireMockPeer.server().verify(exactly(1), toRecipient(to));
+  }
+
+  private JsonPath awaitAttempt(String id, String status) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status.equals(get(key, id).getString("attempts[0].status")));
+    return get(key, id);
+  }
+
+  private static Map<String, Object> whatsapp(String to) {
+    return step("whatsapp", to);
+  }
+
+  private static String newNumber() {
+    return "+4917" + (100_000_000 + ThreadLocalRandom.current().nextInt(900_000_000));
+  }
+
+  private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder toRecipient(
+      String to) {
+    return postRequestedFor(urlEqualTo(MESSAGES))
+        .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))));
+  }
+
+  private static void stub(String to, ResponseDefinitionBuilder response) {
+    WireMockPeer.server()
+        .stubFor(
+            post(urlEqualTo(MESSAGES))
+                .atPriority(1)
+                .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))))
+                .willReturn(response));
+  }
+
+  private static String stubAccepted(String to) {
+    String wamid = "wamid.HBgM" + UUID.randomUUID().toString().replace("-", "");
+    stub(
+        to,
+        aResponse()
+            .withHeader("Content-Type", "application/json")
+            .withBody(
+                "{\"messaging_product\": \"whatsapp\", \"contacts\": [{\"input\": \""
+                    + to
+                    + "\", \"wa_id\": \""
+                    + to.substring(1)
+                    + "\"}], \"messages\": [{\"id\": \""
+                    + wamid
+                    + "\"}]}"));
+    return wamid;
+  }
+
+  private static ResponseDefinitionBuilder error(int status, int code) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody(
+            "{\"error\": {\"message\": \"(#"
+                + code
+                + ") test error\", \"type\": \"OAuthException\", \"code\": "
+                + code
+                + ", \"fbtrace_id\": \"A1b2\"}}");
+  }
+
+  /** A status notification as Meta sends it, one status in one change of one entry. */
+  private static String statuses(String wamid, String to, String status, Integer errorCode) {
+    String errors =
+        errorCode == null
+            ? ""
+            : ", \"errors\": [{\"code\": "
+                + errorCode
+                + ", \"title\": \"Message failed to send\"}]";
+    return "{\"object\": \"whatsapp_business_account\", \"entry\": [{\"id\": \"1029384756\","
+        + " \"changes\": [{\"field\": \"messages\", \"value\": {\"messaging_product\":"
+        + " \"whatsapp\", \"metadata\": {\"phone_number_id\": \""
+        + WireMockPeer.WA_PHONE_NUMBER_ID
+        + "\"}, \"statuses\": [{\"id\": \""
+        + wamid
+        + "\", \"status\": \""
+        + status
+        + "\", \"timestamp\": \"1700000000\", \"recipient_id\": \""
+        + to.substring(1)
+        + "\""
+        + errors
+        + "}]}}]}]}";
+  }
+
+  private static ValidatableResponse notify(String body, boolean goodSignature) {
+    String signature = "sha256=" + (goodSignature ? hmac(body) : "0".repeat(64));
+    return given()
+        .contentType("application/json")
+        .header("X-Hub-Signature-256", signature)
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .post(WEBHOOK)
+        .then();
+  }
+
+  private static String hmac(String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(
+          new SecretKeySpec(
+              WireMockPeer.WA_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
