@@ -37,6 +37,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(Status.UNAUTHORIZED, "unauthorized", detail);
   }
 
+  /** A provider callback whose signature is missing or wrong (no bearer scheme applies). */
+  public static ApiException badSignature(String detail) {
+    return new ApiException(Status.UNAUTHORIZED, "bad-signature", detail);
+  }
+
   public Status status() {
     return status;
   }

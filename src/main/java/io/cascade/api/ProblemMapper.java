@@ -39,7 +39,7 @@ public class ProblemMapper {
     String title = e.errors() != null ? "Invalid request" : e.status().getReasonPhrase();
     Response.ResponseBuilder response =
         problem(e.status(), e.type(), title, e.getMessage(), e.errors());
-    if (e.status() == Status.UNAUTHORIZED) {
+    if ("unauthorized".equals(e.type())) {
       response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }
     return response.build();

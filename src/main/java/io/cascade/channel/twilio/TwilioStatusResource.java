@@ -71,7 +71,7 @@ public class TwilioStatusResource {
     String url =
         settings.statusCallbackUrl().map(Object::toString).orElse(uri.getRequestUri().toString());
     if (!HttpProviders.sameText(sign(settings.authToken(), url, params), signature)) {
-      throw ApiException.unauthorized("X-Twilio-Signature is missing or does not match.");
+      throw ApiException.badSignature("X-Twilio-Signature is missing or does not match.");
     }
     String messageSid = first(params, "MessageSid");
     String status = first(params, "MessageStatus");

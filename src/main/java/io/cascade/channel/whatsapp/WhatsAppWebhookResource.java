@@ -96,7 +96,7 @@ public class WhatsAppWebhookResource {
         SIGNATURE_PREFIX
             + HexFormat.of().formatHex(HttpProviders.hmac("HmacSHA256", settings.appSecret(), raw));
     if (!HttpProviders.sameText(expected, signature)) {
-      throw ApiException.unauthorized("X-Hub-Signature-256 is missing or does not match.");
+      throw ApiException.badSignature("X-Hub-Signature-256 is missing or does not match.");
     }
     List<Receipt> receipts = receiptsOf(name, raw);
     // One after the other: each takes a database connection for its transaction.
