@@ -68,7 +68,14 @@ import org.jsmpp.util.MessageId;
 public final class SmscPeer implements ServerMessageReceiverListener {
 
   /** One submit_sm as received. */
-  public record Submit(String to, byte[] payload, byte dataCoding, byte esmClass, String id) {
+  public record Submit(
+      String to,
+      byte[] payload,
+      byte dataCoding,
+      byte esmClass,
+      byte registeredDelivery,
+      String id,
+      long receivedNanos) {
     public boolean hasUdh() {
       return (esmClass & 0x40) != 0;
     }

@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Four SMSCs for the SMS channel of the tests: carriers a and b hot (equal weight), c warm and d
- * cold, all over SMPP with short timeouts and quick rebinds.
+ * Four SMSCs for the SMS channel of the tests: carriers a and b hot (equal weight), c warm (paced
+ * to {@link #C_THROUGHPUT} submits per second) and d cold, all over SMPP with short timeouts and
+ * quick rebinds.
  */
 public class SmscPeers implements QuarkusTestResourceLifecycleManager {
 
@@ -14,6 +15,7 @@ public class SmscPeers implements QuarkusTestResourceLifecycleManager {
   public static final SmscPeer B = new SmscPeer("b");
   public static final SmscPeer C = new SmscPeer("c");
   public static final SmscPeer D = new SmscPeer("d");
+  public static final int C_THROUGHPUT = 20;
 
   @Override
   public Map<String, String> start() {
@@ -23,6 +25,7 @@ public class SmscPeers implements QuarkusTestResourceLifecycleManager {
     carrier(config, B, "hot");
     carrier(config, C, "warm");
     carrier(config, D, "cold");
+    config.put("cascade.provider.carrier-c.smpp.throughput", String.valueOf(C_THROUGHPUT));
     return config;
   }
 

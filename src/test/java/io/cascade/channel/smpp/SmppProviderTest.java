@@ -66,6 +66,7 @@ class SmppProviderTest {
     assertThat(message.getString("attempts[0].providerMessageId")).isEqualTo(submit.id());
     assertThat(submit.dataCoding()).isZero();
     assertThat(submit.hasUdh()).isFalse();
+    assertThat(submit.registeredDelivery()).isEqualTo((byte) 1); // success and failure receipts
     assertThat(new String(submit.payload())).isEqualTo("Your code is 123456");
   }
 
@@ -198,13 +199,17 @@ class SmppProviderTest {
 
     SmscPeers.A.stop();
     SmscPeers.B.stop();
+    await().until(() -> !SmscPeers.A.hasBoundSession() && !SmscPeers.B.hasBoundSession());
     String viaWarm = number("4915");
-    awaitStatus(key, send(key, sms(viaWarm, "warm")), "delivered");
+    JsonPath warm = awaitStatus(key, send(key, sms(viaWarm, "warm")), "delivered");
+    // The hot carriers are down, so they are not even tried: one attempt, over the warm one.
+    assertThat(warm.getList("attempts.provider")).containsExactly("carrier-c");
     assertThat(SmscPeers.C.submitsTo(viaWarm)).hasSize(1);
 
     SmscPeers.C.stop();
     String viaCold = number("4915");
-    awaitStatus(key, send(key, sms(viaCold, "cold")), "delivered");
+    JsonPath cold = awaitStatus(key, send(key, sms(viaCold, "cold")), "delivered");
+    assertThat(cold.getList("attempts.provider")).containsExactly("carrier-d");
     assertThat(SmscPeers.D.binds.get()).isEqualTo(1);
     assertThat(SmscPeers.D.submitsTo(viaCold)).hasSize(1);
 
@@ -213,6 +218,10 @@ class SmppProviderTest {
         send(key, Map.of("route", List.of(step("sms", number("4915")), whatsapp()), "text", "x"));
     JsonPath message = awaitStatus(key, id, "delivered");
     assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    // An SMS-only message accepted while every carrier is down waits for them; nothing is lost.
+    String stranded = number("4915");
+    String waiting = send(key, sms(stranded, "waits"));
+    awaitStatus(key, waiting, "waiting");
 
     // A refuses binds for a while after its restart, then accepts: the carrier rebinds by itself.
     int bindsBefore = SmscPeers.A.binds.get();
@@ -224,6 +233,31 @@ class SmppProviderTest {
     String afterRestart = number("4915");
     awaitStatus(key, send(key, sms(afterRestart, "back")), "delivered");
     assertThat(SmscPeers.A.submitsTo(afterRestart)).hasSize(1);
+    awaitStatus(key, waiting, "delivered", Duration.ofSeconds(20));
+    assertThat(SmscPeers.A.submitsTo(stranded)).hasSize(1);
+  }
+
+  @Test
+  void aThroughputLimitPacesTheSubmitsOfACarrier() {
+    SmscPeers.A.stop();
+    SmscPeers.B.stop();
+    await().until(() -> !SmscPeers.A.hasBoundSession() && !SmscPeers.B.hasBoundSession());
+    List<String> numbers = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      numbers.add(number("4915"));
+      ids.add(send(key, sms(numbers.get(i), "paced " + i)));
+    }
+    ids.forEach(id -> awaitStatus(key, id, "delivered"));
+
+    List<Long> times =
+        numbers.stream()
+            .map(to -> SmscPeers.C.submitsTo(to).get(0).receivedNanos())
+            .sorted()
+            .toList();
+    long spanMillis = (times.get(times.size() - 1) - times.get(0)) / 1_000_000;
+    // 10 submits at 20/s take at least 9 intervals of 50 ms (a little slack for clock reads).
+    assertThat(spanMillis).isGreaterThanOrEqualTo(9 * 1000 / SmscPeers.C_THROUGHPUT - 20);
   }
 
   @Test

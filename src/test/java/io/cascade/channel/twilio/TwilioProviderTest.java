@@ -20,8 +20,11 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.client.BasicCredentials;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.cascade.support.TestApi;
 import io.cascade.support.WireMockPeer;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -32,6 +35,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -196,6 +200,39 @@ class TwilioProviderTest {
     WireMockPeer.server()
         .verify(
             exactly(1), postRequestedFor(urlEqualTo(MESSAGES_B)).withFormParam("To", equalTo(to)));
+  }
+
+  @Test
+  void aProviderWithAnOpenCircuitIsTriedOnlyAfterTheOthers() {
+    StubMapping down =
+        WireMockPeer.server()
+            .stubFor(
+                post(urlEqualTo(MESSAGES_A))
+                    .atPriority(1)
+                    .willReturn(aResponse().withStatus(503).withBody("{}")));
+    try {
+      // 50 messages = 100 failed calls (a try and a retry each): the test profile's breaker opens.
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        ids.add(send(key, message(List.of(sms(newNumber())))));
+      }
+      ids.forEach(id -> awaitStatus(key, id, "sent"));
+      assertThat(CircuitBreakerMaintenance.get().currentState("sms/twilio-a"))
+          .isEqualTo(CircuitBreakerState.OPEN);
+
+      String to = newNumber();
+      JsonPath message = awaitStatus(key, send(key, message(List.of(sms(to)))), "sent");
+
+      // twilio-a is hot and listed first, but with its circuit open the warm twilio-b goes first.
+      assertThat(message.getList("attempts.provider")).containsExactly("twilio-b");
+      WireMockPeer.server()
+          .verify(
+              exactly(0),
+              postRequestedFor(urlEqualTo(MESSAGES_A)).withFormParam("To", equalTo(to)));
+    } finally {
+      WireMockPeer.server().removeStub(down);
+      CircuitBreakerMaintenance.get().resetAll();
+    }
   }
 
   @Test
