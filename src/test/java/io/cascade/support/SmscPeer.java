@@ -210,7 +210,13 @@ public final class SmscPeer implements ServerMessageReceiverListener {
     String id = Long.toHexString(nextId.incrementAndGet()).toUpperCase();
     Submit submit =
         new Submit(
-            to, submitSm.getShortMessage(), submitSm.getDataCoding(), submitSm.getEsmClass(), id);
+            to,
+            submitSm.getShortMessage(),
+            submitSm.getDataCoding(),
+            submitSm.getEsmClass(),
+            submitSm.getRegisteredDelivery(),
+            id,
+            System.nanoTime());
     submits.add(submit);
     String stat = to.startsWith("49170") ? "UNDELIV" : "DELIVRD";
     HeldReceipt receipt = new HeldReceipt(session, submit, stat);
