@@ -1,6 +1,7 @@
 package io.cascade.channel;
 
 import io.cascade.channel.ProvidersConfig.ProviderSettings;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,4 +18,15 @@ public interface ProviderFactory {
 
   /** Creates the named provider for {@code channel}; bad settings fail with a clear message. */
   ChannelProvider create(String name, Channel channel, ProviderSettings settings);
+
+  /**
+   * The provider's protocol settings ({@code cascade.provider."<name>".<group>.*}), or a start-up
+   * error naming the keys to set.
+   */
+  static <T> T required(Optional<T> settings, String name, String group, String keys) {
+    return settings.orElseThrow(
+        () ->
+            new IllegalArgumentException(
+                "cascade.provider.\"" + name + "\"." + group + ": set " + keys));
+  }
 }

@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.channel.Channel;
 import io.cascade.channel.GuardedProvider;
-import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderPool;
-import io.cascade.channel.SendOutcome;
 import io.cascade.support.WireMockPeer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -89,11 +83,11 @@ class HttpProviderBench {
 
   private void sends(Channel channel, String name, IntFunction<String> recipient) throws Exception {
     GuardedProvider provider = providers.provider(channel, name);
-    sendThrough(provider, channel, recipient, 1_000); // warm-up
+    Benchmarks.sendThrough(provider, channel, recipient, 1_000, IN_FLIGHT); // warm-up
     long start = System.nanoTime();
-    int sent = sendThrough(provider, channel, recipient, SENDS);
+    int sent = Benchmarks.sendThrough(provider, channel, recipient, SENDS, IN_FLIGHT);
     double seconds = (System.nanoTime() - start) / 1e9;
-    ProviderBench.record(
+    Benchmarks.record(
         String.format(
             Locale.ROOT,
             "%s-provider sends=%d in_flight=%d sent=%d send_per_s=%.0f",
@@ -103,24 +97,6 @@ class HttpProviderBench {
             sent,
             sent / seconds));
     assertThat(sent).isEqualTo(SENDS);
-  }
-
-  private int sendThrough(
-      GuardedProvider provider, Channel channel, IntFunction<String> recipient, int count) {
-    return Multi.createFrom()
-        .range(0, count)
-        .onItem()
-        .transformToUni(
-            i ->
-                provider.send(
-                    new Outbound(UUID.randomUUID(), channel, recipient.apply(i), null, "Code")))
-        .merge(IN_FLIGHT)
-        .filter(SendOutcome.Sent.class::isInstance)
-        .collect()
-        .with(java.util.stream.Collectors.counting())
-        .await()
-        .atMost(Duration.ofMinutes(10))
-        .intValue();
   }
 
   /** Posts signed callbacks as fast as {@code CALLBACKS_IN_FLIGHT} allow; all must be stored. */
@@ -134,7 +110,7 @@ class HttpProviderBench {
       throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI endpoint = URI.create("http://127.0.0.1:" + testPort + path);
-    long before = storedReceipts(provider);
+    long before = Benchmarks.storedReceipts(database, provider);
     Semaphore inFlight = new Semaphore(CALLBACKS_IN_FLIGHT);
     AtomicInteger answered = new AtomicInteger();
     long start = System.nanoTime();
@@ -158,8 +134,8 @@ class HttpProviderBench {
     }
     inFlight.acquire(CALLBACKS_IN_FLIGHT);
     double seconds = (System.nanoTime() - start) / 1e9;
-    long stored = storedReceipts(provider) - before;
-    ProviderBench.record(
+    long stored = Benchmarks.storedReceipts(database, provider) - before;
+    Benchmarks.record(
         String.format(
             Locale.ROOT,
             "%s-callbacks callbacks=%d in_flight=%d answered_2xx=%d callbacks_per_s=%.0f"
@@ -173,17 +149,6 @@ class HttpProviderBench {
             answered.get() - stored));
     assertThat(answered.get()).isEqualTo(CALLBACKS);
     assertThat(stored).isEqualTo(CALLBACKS);
-  }
-
-  private long storedReceipts(String provider) {
-    return database
-        .preparedQuery("SELECT count(*) FROM receipt WHERE provider = $1")
-        .execute(Tuple.of(provider))
-        .await()
-        .indefinitely()
-        .iterator()
-        .next()
-        .getLong(0);
   }
 
   /** Twilio's scheme: Base64(HMAC-SHA1(token, url + sorted name+value pairs)). */

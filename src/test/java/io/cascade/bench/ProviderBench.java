@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cascade.channel.Channel;
 import io.cascade.channel.GuardedProvider;
-import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderPool;
-import io.cascade.channel.SendOutcome;
 import io.cascade.support.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -47,7 +40,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(BenchSmsc.class)
 class ProviderBench {
 
-  private static final Path RESULTS = Path.of("bench/results/providers.txt");
   private static final int SUBMITS = Integer.getInteger("bench.submits", 20_000);
   private static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 64);
   private static final int MESSAGES = Integer.getInteger("bench.messages", 3_000);
@@ -62,18 +54,19 @@ class ProviderBench {
   @Test
   void smppProviderThroughput() throws Exception {
     GuardedProvider smpp = providers.provider(Channel.SMS, BenchSmsc.PROVIDER);
-    long warmUpBefore = storedReceipts();
-    sendThrough(smpp, 2_000); // warm-up: JIT, session, pools
+    long warmUpBefore = Benchmarks.storedReceipts(database, BenchSmsc.PROVIDER);
+    Benchmarks.sendThrough(
+        smpp, Channel.SMS, i -> "+4960" + i, 2_000, IN_FLIGHT); // warm-up: JIT, session, pools
     awaitReceipts(warmUpBefore + 2_000, Duration.ofSeconds(60));
 
-    long receiptsBefore = storedReceipts();
+    long receiptsBefore = Benchmarks.storedReceipts(database, BenchSmsc.PROVIDER);
     long start = System.nanoTime();
-    int sent = sendThrough(smpp, SUBMITS);
+    int sent = Benchmarks.sendThrough(smpp, Channel.SMS, i -> "+4960" + i, SUBMITS, IN_FLIGHT);
     double submitSeconds = (System.nanoTime() - start) / 1e9;
     long stored = awaitReceipts(receiptsBefore + sent, Duration.ofSeconds(120)) - receiptsBefore;
     double receiptSeconds = (System.nanoTime() - start) / 1e9;
 
-    record(
+    Benchmarks.record(
         String.format(
             Locale.ROOT,
             "smpp-provider submits=%d in_flight=%d window=%s sent=%d submit_per_s=%.0f"
@@ -132,7 +125,7 @@ class ProviderBench {
     long delivered = awaitDelivered(tenant.id(), MESSAGES, Duration.ofSeconds(300));
     double deliverSeconds = (System.nanoTime() - startNanos) / 1e9;
 
-    record(
+    Benchmarks.record(
         String.format(
             Locale.ROOT,
             "smpp-end-to-end messages=%d http_in_flight=%d accepted_per_s=%.0f delivered=%d"
@@ -147,40 +140,12 @@ class ProviderBench {
     assertThat(delivered).isEqualTo(MESSAGES);
   }
 
-  private int sendThrough(GuardedProvider smpp, int count) {
-    return Multi.createFrom()
-        .range(0, count)
-        .onItem()
-        .transformToUni(
-            i ->
-                smpp.send(
-                    new Outbound(UUID.randomUUID(), Channel.SMS, "+4960" + i, null, "Code " + i)))
-        .merge(IN_FLIGHT)
-        .filter(SendOutcome.Sent.class::isInstance)
-        .collect()
-        .with(java.util.stream.Collectors.counting())
-        .await()
-        .atMost(Duration.ofMinutes(10))
-        .intValue();
-  }
-
-  private long storedReceipts() {
-    return database
-        .query("SELECT count(*) FROM receipt WHERE provider = '" + BenchSmsc.PROVIDER + "'")
-        .execute()
-        .await()
-        .indefinitely()
-        .iterator()
-        .next()
-        .getLong(0);
-  }
-
   private long awaitReceipts(long expected, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
-    long stored = storedReceipts();
+    long stored = Benchmarks.storedReceipts(database, BenchSmsc.PROVIDER);
     while (stored < expected && System.nanoTime() < deadline) {
       Thread.sleep(50);
-      stored = storedReceipts();
+      stored = Benchmarks.storedReceipts(database, BenchSmsc.PROVIDER);
     }
     return stored;
   }
@@ -206,22 +171,5 @@ class ProviderBench {
       Thread.sleep(100);
     }
     return delivered;
-  }
-
-  static void record(String line) throws IOException {
-    String row =
-        Instant.now()
-            + " "
-            + line
-            + " machine="
-            + Runtime.getRuntime().availableProcessors()
-            + "cpu";
-    System.out.println("BENCH " + row);
-    Files.createDirectories(RESULTS.getParent());
-    Files.writeString(
-        RESULTS,
-        row + System.lineSeparator(),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
   }
 }

@@ -34,14 +34,8 @@ public class FcmProviders implements ProviderFactory {
   @Override
   public ChannelProvider create(String name, Channel channel, ProviderSettings settings) {
     FcmSettings fcm =
-        settings
-            .fcm()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "cascade.provider.\""
-                            + name
-                            + "\".fcm: set project-id, client-email and private-key"));
+        ProviderFactory.required(
+            settings.fcm(), name, "fcm", "project-id, client-email and private-key");
     WebClient client = HttpProviders.client(vertx, settings);
     long timeout = settings.timeout().toMillis();
     AccessTokens tokens;

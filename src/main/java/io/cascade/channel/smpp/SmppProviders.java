@@ -32,16 +32,8 @@ public class SmppProviders implements ProviderFactory {
   public ChannelProvider create(String name, Channel channel, ProviderSettings settings) {
     return new SmppProvider(
         name,
-        settings
-            .smpp()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "provider '"
-                            + name
-                            + "' (smpp) needs cascade.provider.\""
-                            + name
-                            + "\".smpp.host, system-id and source-address")),
+        ProviderFactory.required(
+            settings.smpp(), name, "smpp", "host, system-id and source-address"),
         settings.timeout(),
         receipts);
   }

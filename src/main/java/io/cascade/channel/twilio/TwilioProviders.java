@@ -35,14 +35,8 @@ public class TwilioProviders implements ProviderFactory {
   @Override
   public ChannelProvider create(String name, Channel channel, ProviderSettings settings) {
     TwilioSettings twilio =
-        settings
-            .twilio()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "cascade.provider.\""
-                            + name
-                            + "\".twilio: set account-sid, auth-token and from"));
+        ProviderFactory.required(
+            settings.twilio(), name, "twilio", "account-sid, auth-token and from");
     return new TwilioProvider(
         name, twilio, HttpProviders.client(vertx, settings), settings.timeout().toMillis());
   }

@@ -35,15 +35,11 @@ public class WhatsAppProviders implements ProviderFactory {
   @Override
   public ChannelProvider create(String name, Channel channel, ProviderSettings settings) {
     WhatsAppSettings whatsapp =
-        settings
-            .whatsapp()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "cascade.provider.\""
-                            + name
-                            + "\".whatsapp: set phone-number-id, access-token, app-secret and"
-                            + " verify-token"));
+        ProviderFactory.required(
+            settings.whatsapp(),
+            name,
+            "whatsapp",
+            "phone-number-id, access-token, app-secret and verify-token");
     return new WhatsAppProvider(
         name, whatsapp, HttpProviders.client(vertx, settings), settings.timeout().toMillis());
   }
