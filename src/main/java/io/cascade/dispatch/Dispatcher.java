@@ -8,6 +8,7 @@ import io.cascade.channel.GuardedProvider;
 import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderPool;
 import io.cascade.channel.SendOutcome;
+import io.cascade.channel.SmsParts;
 import io.cascade.message.AttemptEntity;
 import io.cascade.message.AttemptRepository;
 import io.cascade.message.AttemptStatus;
@@ -340,21 +341,24 @@ public class Dispatcher {
     message.updatedAt = now;
     message.claimedUntil = null;
     message.claimedBy = null;
-    if (outcome instanceof SendOutcome.Delivered delivered) {
-      attempt.status = AttemptStatus.DELIVERED;
-      attempt.providerMessageId = delivered.providerMessageId();
-      message.status = MessageStatus.DELIVERED;
-      message.deliveredVia = channel;
-      return new Recorded(attempt.status, message.status, null, null, false, false, List.of());
-    }
-    if (outcome instanceof SendOutcome.Sent sent) {
-      List<String> ids = sent.providerMessageIds();
-      attempt.status = AttemptStatus.SENT;
+    if (outcome instanceof SendOutcome.Delivered || outcome instanceof SendOutcome.Sent) {
+      List<String> ids =
+          outcome instanceof SendOutcome.Sent sent
+              ? sent.providerMessageIds()
+              : SendOutcome.Sent.withId(((SendOutcome.Delivered) outcome).providerMessageId())
+                  .providerMessageIds();
+      boolean delivered = outcome instanceof SendOutcome.Delivered;
+      attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
       attempt.providerMessageId = ids.isEmpty() ? null : ids.get(0);
-      attempt.parts = channel == Channel.SMS && !ids.isEmpty() ? ids.size() : null;
-      message.status = MessageStatus.SENT;
+      // Counted from the text, the same way for every SMS provider (SMPP's parts have ids of
+      // their own, an HTTP API splits the text itself).
+      attempt.parts = channel == Channel.SMS ? SmsParts.partCount(message.text) : null;
+      message.status = delivered ? MessageStatus.DELIVERED : MessageStatus.SENT;
       message.deliveredVia = channel;
-      return new Recorded(attempt.status, message.status, null, null, false, false, ids);
+      // Only a sent message waits for receipts that need its ids.
+      List<String> awaitingReceipts = delivered ? List.of() : ids;
+      return new Recorded(
+          attempt.status, message.status, null, null, false, false, awaitingReceipts);
     }
     FailoverReason reason;
     String error;

@@ -34,7 +34,8 @@ public class ReceiptInbox {
           + " next_match_at) VALUES ($1, $2, $3, $4, $5, now(), now())";
   private static final String FIND_PART =
       "SELECT attempt_id, provider_message_id FROM provider_message"
-          + " WHERE provider = $1 AND provider_message_id = ANY($2) LIMIT 1";
+          + " WHERE provider = $1 AND provider_message_id = ANY($2)"
+          + " ORDER BY provider_message_id = $3 DESC LIMIT 1"; // the id as given wins
   private static final String LOCK_ATTEMPT =
       "SELECT message_id, status FROM attempt WHERE id = $1 FOR UPDATE";
   private static final String PART_STATUS =
@@ -134,7 +135,7 @@ public class ReceiptInbox {
     String[] forms = ProviderMessageIds.forms(receipt.providerMessageId()).toArray(String[]::new);
     return connection
         .preparedQuery(FIND_PART)
-        .execute(Tuple.of(receipt.provider(), forms))
+        .execute(Tuple.of(receipt.provider(), forms, receipt.providerMessageId()))
         .flatMap(
             parts -> {
               if (parts.rowCount() == 0) {

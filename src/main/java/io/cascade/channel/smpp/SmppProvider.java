@@ -5,6 +5,7 @@ import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderException;
 import io.cascade.channel.ProvidersConfig.SmppSettings;
 import io.cascade.channel.SendOutcome;
+import io.cascade.channel.SmsParts;
 import io.cascade.receipt.Receipt;
 import io.cascade.receipt.ReceiptInbox;
 import io.smallrye.mutiny.Uni;

@@ -1,10 +1,10 @@
-package io.cascade.channel.smpp;
+package io.cascade.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cascade.channel.smpp.SmsParts.Encoding;
-import io.cascade.channel.smpp.SmsParts.Part;
+import io.cascade.channel.SmsParts.Encoding;
+import io.cascade.channel.SmsParts.Part;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

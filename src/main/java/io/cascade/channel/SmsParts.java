@@ -1,4 +1,4 @@
-package io.cascade.channel.smpp;
+package io.cascade.channel;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
