@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.support.RabbitProxy;
+import io.cascade.support.TcpProxy;
 import io.cascade.support.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class BrokerOutageTest {
 
   @Test
   void messageAcceptedWhileTheBrokerIsDownIsDeliveredOnceItIsBack() throws Exception {
-    RabbitProxy broker = RabbitProxy.get();
+    TcpProxy broker = RabbitProxy.get();
     String id;
     try {
       broker.breakConnections();

@@ -62,8 +62,8 @@ import org.jsmpp.util.MessageId;
  *   <li>anything else: {@code DELIVRD}.
  * </ul>
  *
- * Tests can stop and restart it (an SMSC outage), refuse binds, fail every submit transiently, and
- * hold receipts to release them all at once as a burst.
+ * Tests can stop and restart it (an SMSC outage), refuse binds, fail every submit transiently, hold
+ * receipts to release them all at once as a burst, and deliver refused receipts again.
  */
 public final class SmscPeer implements ServerMessageReceiverListener {
 
@@ -98,6 +98,7 @@ public final class SmscPeer implements ServerMessageReceiverListener {
   private final AtomicInteger throttled = new AtomicInteger();
   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
   private final List<HeldReceipt> held = new CopyOnWriteArrayList<>();
+  private final List<HeldReceipt> refused = new CopyOnWriteArrayList<>();
   private final ExecutorService receiptSender = Executors.newFixedThreadPool(8, daemon("receipts"));
   private volatile SMPPServerSessionListener listener;
 
@@ -271,8 +272,17 @@ public final class SmscPeer implements ServerMessageReceiverListener {
               tlvs);
       receiptsSent.incrementAndGet();
     } catch (Exception e) {
+      // Answered with an error or not in time: a real SMSC keeps it and tries again later.
       receiptsRefused.incrementAndGet();
+      refused.add(receipt);
     }
+  }
+
+  /** Delivers again every receipt the ESME refused or did not answer, as an SMSC retries. */
+  public void redeliverRefused() {
+    List<HeldReceipt> again = new ArrayList<>(refused);
+    refused.clear();
+    again.forEach(this::sendReceipt);
   }
 
   @Override
