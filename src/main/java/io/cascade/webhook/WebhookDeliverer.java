@@ -171,12 +171,13 @@ public class WebhookDeliverer {
   /** Starts one delivery, which records its own outcome; the caller does not wait for it. */
   private void deliver(Claimed event) {
     if (!takeSlot(event.tenantId())) {
-      // Another delivery finished late for this tenant: hand the event back, no attempt counted.
+      // The batch held more of this tenant's events than it has free slots: hand this one back
+      // for a later poll, no attempt counted. Should the release fail, the lease hands it back.
       database
           .preparedQuery(RELEASE)
           .execute(Tuple.of(event.id()))
           .subscribe()
-          .with(r -> {}, f -> {});
+          .with(released -> {}, failure -> LOG.debugf("release failed: %s", failure));
       return;
     }
     Uni<Outcome> outcome =

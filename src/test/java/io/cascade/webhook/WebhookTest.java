@@ -339,6 +339,28 @@ class WebhookTest {
   }
 
   @Test
+  void aMessageThatExpiresBetweenStepsSendsFailoverThenExpired() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    // As in CascadeTest: a 10.5 s voice failure outlasts the 10 s validity, so the dispatcher
+    // expires the message when it claims the SMS step.
+    TestApi.simulator("voice", "fail", 10_500);
+    Map<String, Object> body =
+        new HashMap<>(message(List.of(TestApi.step("voice", "+4915112345678"), sms())));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+    awaitStatus(key, id, "expired", Duration.ofSeconds(30));
+
+    JsonPath events = awaitEvents(id, 2, "delivered");
+    assertThat(events.getList("type")).containsExactly("message.failover", "message.expired");
+    assertThat(events.getString("[0].data.from")).isEqualTo("voice");
+    assertThat(events.getString("[0].data.to")).isEqualTo("sms");
+    assertThat(events.getString("[0].data.reason")).isEqualTo("send_error");
+    assertThat(events.getString("[1].data.status")).isEqualTo("expired");
+  }
+
+  @Test
   void eventsOfAnotherTenantsMessageAreNotFound() {
     String id = send(key, message(List.of(sms())));
     String otherKey = TestApi.newTenant().key();
