@@ -74,6 +74,7 @@ public class WebhookDeliverer {
   private final WebClient client;
   private final Vertx vertx;
   private long timer;
+  private volatile boolean stopping;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<UUID, Integer> inFlightPerTenant = new ConcurrentHashMap<>();
 
@@ -130,6 +131,7 @@ public class WebhookDeliverer {
 
   /** Stops claiming before the container goes away; what is in flight, the lease hands back. */
   void stop(@Observes ShutdownEvent shutdown) {
+    stopping = true;
     vertx.cancelTimer(timer);
   }
 
@@ -190,9 +192,13 @@ public class WebhookDeliverer {
         .subscribe()
         .with(
             ignored -> {},
-            // The lease runs out and the event is delivered again: at least once.
-            failure ->
-                LOG.warnf("webhook event %s: outcome not recorded: %s", event.id(), failure));
+            // The lease runs out and the event is delivered again: at least once. Expected for
+            // deliveries still in flight at shutdown.
+            failure -> {
+              if (!stopping) {
+                LOG.warnf("webhook event %s: outcome not recorded: %s", event.id(), failure);
+              }
+            });
   }
 
   private Uni<Outcome> post(Claimed event) {

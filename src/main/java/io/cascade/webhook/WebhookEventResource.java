@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -32,6 +33,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Webhooks")
 @SecurityRequirement(name = "apiKey")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(
+    responseCode = "401",
+    description = "Missing or invalid API key",
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class WebhookEventResource {
 
   private static final String MESSAGE = "SELECT 1 FROM message WHERE id = $1 AND tenant_id = $2";
@@ -68,6 +74,10 @@ public class WebhookEventResource {
 
   @GET
   @Operation(summary = "List a message's webhook events in sequence order")
+  @APIResponse(
+      responseCode = "200",
+      content =
+          @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = EventView.class)))
   @APIResponse(
       responseCode = "404",
       description = "No such message for this tenant",
