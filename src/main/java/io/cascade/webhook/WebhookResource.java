@@ -1,5 +1,6 @@
 package io.cascade.webhook;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cascade.api.ApiException;
 import io.cascade.api.Problem;
 import io.cascade.tenant.CurrentTenant;
@@ -50,6 +51,7 @@ public class WebhookResource {
           String url) {}
 
   /** The webhook as shown; {@code secret} only in the answer to the PUT that made it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "Webhook")
   public record WebhookView(
       String url,
