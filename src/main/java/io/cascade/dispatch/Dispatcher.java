@@ -1,5 +1,6 @@
 package io.cascade.dispatch;
 
+import io.cascade.api.Backoff;
 import io.cascade.api.DatabaseFailures;
 import io.cascade.api.Timestamps;
 import io.cascade.channel.Channel;
@@ -17,10 +18,12 @@ import io.cascade.message.MessageRepository;
 import io.cascade.message.MessageStatus;
 import io.cascade.message.RouteStep;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.webhook.WebhookEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +32,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
@@ -57,6 +59,7 @@ public class Dispatcher {
   private final CascadeMetrics metrics;
   private final DispatchConfig config;
   private final DispatcherInstance instance;
+  private final WebhookEvents events;
 
   Dispatcher(
       MessageRepository messages,
@@ -64,13 +67,15 @@ public class Dispatcher {
       ProviderPool providers,
       CascadeMetrics metrics,
       DispatchConfig config,
-      DispatcherInstance instance) {
+      DispatcherInstance instance,
+      WebhookEvents events) {
     this.messages = messages;
     this.attempts = attempts;
     this.providers = providers;
     this.metrics = metrics;
     this.config = config;
     this.instance = instance;
+    this.events = events;
   }
 
   /** Dispatches the message; completes once its resulting state is committed. */
@@ -200,7 +205,9 @@ public class Dispatcher {
       message.status = MessageStatus.EXPIRED;
       message.claimedUntil = null;
       message.claimedBy = null;
-      return Uni.createFrom().item(new Claim.Expired(message.createdAt));
+      return events
+          .record(message.id, WebhookEvents.Type.EXPIRED, status(MessageStatus.EXPIRED))
+          .replaceWith(new Claim.Expired(message.createdAt));
     }
     RouteStep step = message.currentRouteStep();
     List<GuardedProvider> candidates = providers.candidates(step.channel(), tried);
@@ -284,7 +291,9 @@ public class Dispatcher {
                                             .call(
                                                 result ->
                                                     attempts.registerProviderIds(
-                                                        attempt, result.providerMessageIds())))))
+                                                        attempt, result.providerMessageIds()))
+                                            .call(
+                                                result -> announce(message.id, channel, result)))))
         .map(
             result -> {
               metrics.attempt(channel.id(), provider, result.attemptStatus().id());
@@ -303,6 +312,40 @@ public class Dispatcher {
               }
               return result.nextChannel() != null ? new Next(Set.of()) : null;
             });
+  }
+
+  /** Records the webhook event of what recording the outcome did, in the same transaction. */
+  private Uni<Void> announce(UUID messageId, Channel channel, Recorded result) {
+    if (result.nextChannel() != null) {
+      return events.record(
+          messageId,
+          WebhookEvents.Type.FAILOVER,
+          new JsonObject()
+              .put("status", MessageStatus.SENDING.id())
+              .put("from", channel.id())
+              .put("to", result.nextChannel().id())
+              .put("reason", result.reason().id()));
+    }
+    if (result.finalStatus() == MessageStatus.SENT
+        || result.finalStatus() == MessageStatus.DELIVERED) {
+      return events.record(
+          messageId,
+          result.finalStatus() == MessageStatus.SENT
+              ? WebhookEvents.Type.SENT
+              : WebhookEvents.Type.DELIVERED,
+          status(result.finalStatus()).put("channel", channel.id()));
+    }
+    if (result.finalStatus() == MessageStatus.FAILED) {
+      return events.record(
+          messageId,
+          WebhookEvents.Type.FAILED,
+          status(MessageStatus.FAILED).put("reason", result.reason().id()));
+    }
+    return Uni.createFrom().voidItem();
+  }
+
+  private static JsonObject status(MessageStatus status) {
+    return new JsonObject().put("status", status.id());
   }
 
   /** Steps already rejected for good (none looked up after a success: nothing follows it). */
@@ -406,7 +449,10 @@ public class Dispatcher {
     message.status = MessageStatus.WAITING;
     message.currentStep = restart.getAsInt();
     message.routePass++;
-    Instant nextWalk = now.plus(routeRetryDelay(message.routePass));
+    Instant nextWalk =
+        now.plus(
+            Backoff.delay(
+                config.routeRetryDelay(), config.routeRetryMaxDelay(), message.routePass));
     message.publishDueAt = nextWalk.isBefore(message.validUntil) ? nextWalk : message.validUntil;
     LOG.debugf(
         "message %s: every open step failed (last: %s), next walk at %s",
@@ -419,16 +465,6 @@ public class Dispatcher {
     return IntStream.range(from, message.route.size())
         .filter(step -> !rejected.contains(step))
         .findFirst();
-  }
-
-  /** Exponential backoff between walks over the route, capped, with ±20 % jitter. */
-  private Duration routeRetryDelay(int walk) {
-    long initial = config.routeRetryDelay().toMillis();
-    long max = config.routeRetryMaxDelay().toMillis();
-    long delay = initial << Math.min(walk - 1, 20);
-    long capped = delay <= 0 || delay > max ? max : delay;
-    double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
-    return Duration.ofMillis(Math.round(capped * jitter));
   }
 
   private static void runOn(Context context, Runnable task) {

@@ -79,6 +79,10 @@ public class MessageEntity {
   @Column(name = "claimed_by")
   public UUID claimedBy;
 
+  /** Where this message's webhook events go instead of the tenant's webhook URL. */
+  @Column(name = "callback_url")
+  public String callbackUrl;
+
   @Version public long version;
 
   /** The step being attempted now. */

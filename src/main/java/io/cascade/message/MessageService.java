@@ -150,6 +150,7 @@ public class MessageService {
     message.tenantId = tenantId;
     message.status = MessageStatus.ACCEPTED;
     message.reference = request.reference();
+    message.callbackUrl = request.callbackUrl();
     message.text = request.text();
     message.route = request.route();
     message.idempotencyKey = idempotencyKey;

@@ -23,6 +23,8 @@ public record MessageView(
         MessageStatus status,
     String reference,
     String text,
+    @Schema(description = "Webhook URL for this message's events, if it has its own")
+        String callbackUrl,
     List<RouteStep> route,
     Instant createdAt,
     Instant updatedAt,
@@ -80,6 +82,7 @@ public record MessageView(
         message.status,
         message.reference,
         message.text,
+        message.callbackUrl,
         message.route,
         message.createdAt,
         message.updatedAt,

@@ -1,5 +1,7 @@
 package io.cascade.message;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cascade.webhook.WebhookUrl;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,7 +21,12 @@ public record SendMessageRequest(
     @Min(10) @Max(172_800) @Schema(description = "10 to 172800 seconds; default 86400")
         Integer validitySeconds,
     @Size(max = 128) @Schema(description = "Your own reference, up to 128 characters")
-        String reference) {
+        String reference,
+    // Left out of the idempotency hash when absent, so keys used before it existed still match.
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+        @WebhookUrl
+        @Schema(description = "Webhook URL for this message's events, instead of the tenant's")
+        String callbackUrl) {
 
   /** Validity used when the request names none. */
   public static final int DEFAULT_VALIDITY_SECONDS = 86_400;
@@ -28,6 +35,6 @@ public record SendMessageRequest(
   public SendMessageRequest withDefaults() {
     return validitySeconds != null
         ? this
-        : new SendMessageRequest(route, text, DEFAULT_VALIDITY_SECONDS, reference);
+        : new SendMessageRequest(route, text, DEFAULT_VALIDITY_SECONDS, reference, callbackUrl);
   }
 }

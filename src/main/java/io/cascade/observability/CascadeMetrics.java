@@ -91,4 +91,9 @@ public class CascadeMetrics {
         .register(registry)
         .record(Duration.between(acceptedAt, Instant.now()));
   }
+
+  /** A webhook delivery ended: {@code delivered}, {@code retried} or {@code given_up}. */
+  public void webhook(String outcome) {
+    registry.counter("cascade.webhooks", "outcome", outcome).increment();
+  }
 }

@@ -1,13 +1,17 @@
 package io.cascade.receipt;
 
+import io.cascade.message.MessageStatus;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.webhook.WebhookEvents;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -21,7 +25,9 @@ import java.util.UUID;
  * <p>Applying is monotonic per SMS part and per attempt (see {@link ReceiptStatus#then}): the
  * attempt row is locked while its parts are read, so receipts for the parts of one long SMS never
  * race each other. The attempt is delivered when every part is; any negative part makes it
- * negative. A delivered attempt turns its {@code sent} message {@code delivered}.
+ * negative. A delivered attempt turns its {@code sent} message {@code delivered}. Both changes
+ * record their webhook event ({@code message.delivered}, {@code message.read}) in the same
+ * transaction.
  *
  * <p>Uses the SQL client directly, not a Hibernate session: receipts arrive on protocol threads
  * (SMPP) that have no Vert.x context.
@@ -37,7 +43,7 @@ public class ReceiptInbox {
           + " WHERE provider = $1 AND provider_message_id = ANY($2)"
           + " ORDER BY provider_message_id = $3 DESC LIMIT 1"; // the id as given wins
   private static final String LOCK_ATTEMPT =
-      "SELECT message_id, status FROM attempt WHERE id = $1 FOR UPDATE";
+      "SELECT message_id, status, channel FROM attempt WHERE id = $1 FOR UPDATE";
   private static final String PART_STATUS =
       "SELECT status FROM provider_message WHERE provider = $1 AND provider_message_id = $2";
   private static final String UPDATE_PART =
@@ -65,10 +71,12 @@ public class ReceiptInbox {
 
   private final Pool database;
   private final CascadeMetrics metrics;
+  private final WebhookEvents events;
 
-  ReceiptInbox(Pool database, CascadeMetrics metrics) {
+  ReceiptInbox(Pool database, CascadeMetrics metrics, WebhookEvents events) {
     this.database = database;
     this.metrics = metrics;
+    this.events = events;
   }
 
   /** Stores the receipt and applies it if its attempt is known; completes once committed. */
@@ -187,6 +195,7 @@ public class ReceiptInbox {
     Row attempt = attemptRow.iterator().next();
     UUID messageId = attempt.getUUID("message_id");
     String before = attempt.getString("status");
+    String channel = attempt.getString("channel").toLowerCase(Locale.ROOT);
     return connection
         .preparedQuery(ATTEMPT_PARTS)
         .execute(Tuple.of(attemptId))
@@ -208,13 +217,39 @@ public class ReceiptInbox {
                   connection
                       .preparedQuery(UPDATE_ATTEMPT)
                       .execute(Tuple.of(attemptId, derived.attemptStatus().name(), error));
+              Uni<Void> updated = update.replaceWithVoid();
               if (derived == ReceiptStatus.DELIVERED || derived == ReceiptStatus.READ) {
-                update =
-                    update.flatMap(
+                updated =
+                    updated.flatMap(
                         ignored ->
-                            connection.preparedQuery(DELIVER_MESSAGE).execute(Tuple.of(messageId)));
+                            connection
+                                .preparedQuery(DELIVER_MESSAGE)
+                                .execute(Tuple.of(messageId))
+                                .flatMap(
+                                    delivered ->
+                                        delivered.rowCount() == 0
+                                            ? Uni.createFrom().voidItem()
+                                            : events.record(
+                                                connection,
+                                                messageId,
+                                                WebhookEvents.Type.DELIVERED,
+                                                new JsonObject()
+                                                    .put("status", MessageStatus.DELIVERED.id())
+                                                    .put("channel", channel))));
               }
-              return update.replaceWithVoid();
+              if (derived == ReceiptStatus.READ) {
+                updated =
+                    updated.flatMap(
+                        ignored ->
+                            events.record(
+                                connection,
+                                messageId,
+                                WebhookEvents.Type.READ,
+                                new JsonObject()
+                                    .put("status", ReceiptStatus.READ.id())
+                                    .put("channel", channel)));
+              }
+              return updated;
             });
   }
 

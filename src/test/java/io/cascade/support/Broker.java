@@ -5,11 +5,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Direct AMQP access to the test vhost of the real broker, around the service. */
 public final class Broker {
-
-  public static final String VHOST = "cascade-test";
 
   private Broker() {}
 
@@ -17,7 +16,9 @@ public final class Broker {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost("127.0.0.1");
     factory.setPort(5672);
-    factory.setVirtualHost(VHOST);
+    // The service's own vhost, which the environment may override (parallel test runs).
+    factory.setVirtualHost(
+        ConfigProvider.getConfig().getValue("rabbitmq-virtual-host", String.class));
     return factory.newConnection("cascade-test-client");
   }
 

@@ -1,0 +1,42 @@
+package io.cascade.webhook;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Delivery of webhook events to tenants. */
+@ConfigMapping(prefix = "cascade.webhooks")
+public interface WebhookConfig {
+
+  /** How often due events are claimed. */
+  @WithDefault("1s")
+  Duration pollInterval();
+
+  /** Longest wait for a tenant's endpoint to connect and answer one delivery. */
+  @WithDefault("5s")
+  Duration timeout();
+
+  /** Wait before the first retry; doubles per attempt, ±20 % jitter. */
+  @WithDefault("5s")
+  Duration retryDelay();
+
+  /** Longest wait between two attempts (unless the endpoint's Retry-After asks for more). */
+  @WithDefault("1h")
+  Duration retryMaxDelay();
+
+  /** An event not delivered this long after it happened is given up. */
+  @WithDefault("24h")
+  Duration maxAge();
+
+  /** How long a replica owns a claimed event; must exceed the timeout. */
+  @WithDefault("60s")
+  Duration claimLease();
+
+  /** Deliveries in flight per tenant and replica, so one slow endpoint cannot hog the rest. */
+  @WithDefault("4")
+  int perTenantConcurrency();
+
+  /** Deliveries in flight per replica, all tenants together. */
+  @WithDefault("64")
+  int maxConcurrency();
+}

@@ -1,0 +1,318 @@
+package io.cascade.webhook;
+
+import io.cascade.api.Backoff;
+import io.cascade.channel.http.HttpProviders;
+import io.cascade.observability.CascadeMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers webhook events: claims due events with {@code FOR UPDATE SKIP LOCKED} and a lease (so
+ * several replicas share the work), POSTs each stored body signed with its tenant's secret, and
+ * records the outcome. Every delivery completes on its own, never waiting for the rest of its
+ * batch, and each tenant has a few deliveries in flight at most, so a slow or dead endpoint delays
+ * only its own tenant's events.
+ */
+@ApplicationScoped
+public class WebhookDeliverer {
+
+  private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
+  private static final int MAX_ERROR_LENGTH = 1000;
+
+  /** Header carrying {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
+  public static final String SIGNATURE_HEADER = "Cascade-Signature";
+
+  // Tenants already at their cap on this replica are left out of the claim; the rest of their due
+  // events wait for the next poll.
+  private static final String CLAIM_DUE =
+      "UPDATE webhook_event e SET next_attempt_at = now() + make_interval(secs => $2)"
+          + " WHERE e.id IN (SELECT id FROM webhook_event WHERE state = 'PENDING'"
+          + " AND next_attempt_at <= now() AND NOT (tenant_id = ANY($3))"
+          + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING e.id, e.tenant_id, e.url, e.body, e.created_at, e.attempts,"
+          + " (SELECT secret FROM tenant_webhook w WHERE w.tenant_id = e.tenant_id) AS secret";
+  private static final String DELIVERED =
+      "UPDATE webhook_event SET state = 'DELIVERED', attempts = attempts + 1,"
+          + " delivered_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = $1";
+  private static final String RETRY =
+      "UPDATE webhook_event SET attempts = attempts + 1, last_error = $2,"
+          + " next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1";
+  private static final String GIVE_UP =
+      "UPDATE webhook_event SET state = 'FAILED', attempts = attempts + 1, last_error = $2,"
+          + " next_attempt_at = NULL WHERE id = $1";
+  private static final String RELEASE =
+      "UPDATE webhook_event SET next_attempt_at = now() WHERE id = $1";
+
+  private final Pool database;
+  private final WebhookConfig config;
+  private final CascadeMetrics metrics;
+  private final WebClient client;
+  private final Vertx vertx;
+  private long timer;
+  private volatile boolean stopping;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<UUID, Integer> inFlightPerTenant = new ConcurrentHashMap<>();
+
+  /** A claimed event; {@code secret} is null when the tenant's webhook was removed since. */
+  private record Claimed(
+      UUID id,
+      UUID tenantId,
+      String url,
+      String body,
+      Instant createdAt,
+      int attempts,
+      String secret) {}
+
+  /** What one delivery came to. */
+  private sealed interface Outcome {
+    record Delivered() implements Outcome {}
+
+    record Retry(String error, Duration retryAfter) implements Outcome {}
+
+    record GiveUp(String error) implements Outcome {}
+  }
+
+  WebhookDeliverer(Pool database, WebhookConfig config, CascadeMetrics metrics, Vertx vertx) {
+    this.database = database;
+    this.config = config;
+    this.metrics = metrics;
+    this.vertx = vertx;
+    int timeout = (int) Math.max(1, config.timeout().toMillis());
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setUserAgent("cascade-webhooks")
+                .setMaxPoolSize(config.maxConcurrency())
+                .setConnectTimeout(timeout)
+                .setIdleTimeout(timeout)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Polls every {@code poll-interval} (a timer: the scheduler's floor is 1 s), one run at a time.
+   */
+  void start(@Observes StartupEvent startup) {
+    AtomicBoolean running = new AtomicBoolean();
+    timer =
+        vertx.setPeriodic(
+            Math.max(1, config.pollInterval().toMillis()),
+            ignored -> {
+              if (running.compareAndSet(false, true)) {
+                poll().subscribe().with(done -> running.set(false), failure -> running.set(false));
+              }
+            });
+  }
+
+  /** Stops claiming before the container goes away; what is in flight, the lease hands back. */
+  void stop(@Observes ShutdownEvent shutdown) {
+    stopping = true;
+    vertx.cancelTimer(timer);
+  }
+
+  /** Claims due events and starts delivering each; completes once they are claimed, not sent. */
+  Uni<Void> poll() {
+    int room = config.maxConcurrency() - inFlight.get();
+    if (room <= 0) {
+      return Uni.createFrom().voidItem();
+    }
+    UUID[] busy =
+        inFlightPerTenant.entrySet().stream()
+            .filter(e -> e.getValue() >= config.perTenantConcurrency())
+            .map(Map.Entry::getKey)
+            .toArray(UUID[]::new);
+    return database
+        .preparedQuery(CLAIM_DUE)
+        .execute(Tuple.of(room, config.claimLease().toMillis() / 1000.0).addArrayOfUUID(busy))
+        .invoke(
+            rows -> {
+              for (Row row : rows) {
+                deliver(
+                    new Claimed(
+                        row.getUUID("id"),
+                        row.getUUID("tenant_id"),
+                        row.getString("url"),
+                        row.getString("body"),
+                        row.getOffsetDateTime("created_at").toInstant(),
+                        row.getInteger("attempts"),
+                        row.getString("secret")));
+              }
+            })
+        .replaceWithVoid()
+        .onFailure()
+        .invoke(failure -> LOG.warnf("webhook claim failed: %s", failure.toString()))
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  /** Starts one delivery, which records its own outcome; the caller does not wait for it. */
+  private void deliver(Claimed event) {
+    if (!takeSlot(event.tenantId())) {
+      // The batch held more of this tenant's events than it has free slots: hand this one back
+      // for a later poll, no attempt counted. Should the release fail, the lease hands it back.
+      database
+          .preparedQuery(RELEASE)
+          .execute(Tuple.of(event.id()))
+          .subscribe()
+          .with(released -> {}, failure -> LOG.debugf("release failed: %s", failure));
+      return;
+    }
+    Uni<Outcome> outcome =
+        event.secret() == null
+            ? Uni.createFrom().item(new Outcome.GiveUp("the tenant's webhook was removed"))
+            : post(event);
+    outcome
+        .flatMap(result -> record(event, result))
+        .eventually(() -> freeSlot(event.tenantId()))
+        .subscribe()
+        .with(
+            ignored -> {},
+            // The lease runs out and the event is delivered again: at least once. Expected for
+            // deliveries still in flight at shutdown.
+            failure -> {
+              if (!stopping) {
+                LOG.warnf("webhook event %s: outcome not recorded: %s", event.id(), failure);
+              }
+            });
+  }
+
+  private Uni<Outcome> post(Claimed event) {
+    byte[] body = event.body().getBytes(StandardCharsets.UTF_8);
+    return client
+        .postAbs(event.url())
+        .timeout(config.timeout().toMillis())
+        .putHeader("Content-Type", "application/json")
+        .putHeader(SIGNATURE_HEADER, signature(event.secret(), Instant.now(), body))
+        .sendBuffer(Buffer.buffer(body))
+        .map(WebhookDeliverer::outcomeOf)
+        .onFailure()
+        .recoverWithItem(failure -> new Outcome.Retry(describe(failure), null));
+  }
+
+  /** The {@value #SIGNATURE_HEADER} value for {@code body} sent at {@code now}. */
+  static String signature(String secret, Instant now, byte[] body) {
+    String t = Long.toString(now.getEpochSecond());
+    byte[] prefix = (t + ".").getBytes(StandardCharsets.UTF_8);
+    byte[] signed = new byte[prefix.length + body.length];
+    System.arraycopy(prefix, 0, signed, 0, prefix.length);
+    System.arraycopy(body, 0, signed, prefix.length, body.length);
+    return "t="
+        + t
+        + ",v1="
+        + HexFormat.of().formatHex(HttpProviders.hmac("HmacSHA256", secret, signed));
+  }
+
+  private static Outcome outcomeOf(HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return new Outcome.Delivered();
+    }
+    String error = "HTTP " + status;
+    if (status == 408 || status == 429 || status >= 500) {
+      return new Outcome.Retry(error, retryAfter(response.getHeader("Retry-After")));
+    }
+    return new Outcome.GiveUp(error);
+  }
+
+  /**
+   * A Retry-After header (seconds or an HTTP date) as a wait, or null when absent or unreadable.
+   */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String value = header.trim();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration wait = Duration.between(Instant.now(), at);
+        return wait.isNegative() ? Duration.ZERO : wait;
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+
+  private Uni<Void> record(Claimed event, Outcome outcome) {
+    if (outcome instanceof Outcome.Delivered) {
+      metrics.webhook("delivered");
+      return database.preparedQuery(DELIVERED).execute(Tuple.of(event.id())).replaceWithVoid();
+    }
+    if (outcome instanceof Outcome.Retry retry) {
+      Duration wait =
+          retry.retryAfter() != null
+              ? retry.retryAfter()
+              : Backoff.delay(config.retryDelay(), config.retryMaxDelay(), event.attempts() + 1);
+      if (!Instant.now().plus(wait).isAfter(event.createdAt().plus(config.maxAge()))) {
+        metrics.webhook("retried");
+        return database
+            .preparedQuery(RETRY)
+            .execute(Tuple.of(event.id(), truncate(retry.error()), wait.toMillis() / 1000.0))
+            .replaceWithVoid();
+      }
+      outcome = new Outcome.GiveUp(retry.error() + "; no retry within max-age");
+    }
+    metrics.webhook("given_up");
+    String error = ((Outcome.GiveUp) outcome).error();
+    LOG.infof("webhook event %s given up: %s", event.id(), error);
+    return database
+        .preparedQuery(GIVE_UP)
+        .execute(Tuple.of(event.id(), truncate(error)))
+        .replaceWithVoid();
+  }
+
+  private boolean takeSlot(UUID tenantId) {
+    boolean[] taken = new boolean[1];
+    inFlightPerTenant.compute(
+        tenantId,
+        (id, count) -> {
+          int current = count == null ? 0 : count;
+          taken[0] = current < config.perTenantConcurrency();
+          return taken[0] ? current + 1 : count;
+        });
+    if (taken[0]) {
+      inFlight.incrementAndGet();
+    }
+    return taken[0];
+  }
+
+  private void freeSlot(UUID tenantId) {
+    inFlight.decrementAndGet();
+    inFlightPerTenant.computeIfPresent(tenantId, (id, count) -> count <= 1 ? null : count - 1);
+  }
+
+  private static String describe(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+  }
+
+  private static String truncate(String error) {
+    return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
+  }
+}

@@ -1,0 +1,436 @@
+package io.cascade.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.cascade.support.TestApi.as;
+import static io.cascade.support.TestApi.awaitStatus;
+import static io.cascade.support.TestApi.message;
+import static io.cascade.support.TestApi.send;
+import static io.cascade.support.TestApi.sms;
+import static io.cascade.support.TestApi.whatsapp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.cascade.support.TestApi;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenant webhooks end to end: the API, events recorded with the status changes, signed deliveries
+ * to real HTTP receivers (WireMock on loopback), retries, and isolation between tenants.
+ */
+@QuarkusTest
+@WithTestResource(WebhookReceivers.class)
+class WebhookTest {
+
+  private String key;
+
+  @BeforeEach
+  void setUp() {
+    TestApi.resetProviders();
+    key = TestApi.newTenant().key();
+  }
+
+  @Test
+  void putAnswersANewSecretOnceAndGetShowsOnlyTheUrl() {
+    as(key).get("/v1/webhook").then().statusCode(404).contentType("application/problem+json");
+
+    String url = "https://hooks.example.com/cascade?x=1";
+    JsonPath first = put(key, url).then().statusCode(200).extract().jsonPath();
+    assertThat(first.getString("url")).isEqualTo(url);
+    assertThat(first.getString("secret")).matches("whsec_[A-Za-z0-9_-]{43}");
+    String second = put(key, url).then().statusCode(200).extract().path("secret");
+    assertThat(second).isNotEqualTo(first.getString("secret"));
+
+    JsonPath shown = as(key).get("/v1/webhook").then().statusCode(200).extract().jsonPath();
+    assertThat(shown.getString("url")).isEqualTo(url);
+    assertThat(shown.getMap("$")).containsOnlyKeys("url");
+
+    as(key).delete("/v1/webhook").then().statusCode(204);
+    as(key).get("/v1/webhook").then().statusCode(404);
+  }
+
+  @Test
+  void refusesUrlsThatAreNotAbsoluteHttp() {
+    for (String bad :
+        List.of("ftp://example.com/x", "/relative", "not a url", "https://" + "a".repeat(2050))) {
+      put(key, bad)
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json")
+          .body("errors[0].field", org.hamcrest.Matchers.equalTo("url"));
+    }
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("callbackUrl", "mailto:someone@example.com");
+    as(key)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v1/messages")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", org.hamcrest.Matchers.equalTo("callbackUrl"));
+    as(key).get("/v1/webhook").then().statusCode(404);
+  }
+
+  @Test
+  void failoverAndDeliveryArriveSignedInSequence() throws Exception {
+    String path = newPath();
+    String secret = setWebhook(key, WebhookReceivers.receiver(), path);
+    TestApi.simulator("sms", "reject", 0);
+
+    String id = send(key, message(List.of(sms(), whatsapp())));
+    awaitStatus(key, id, "delivered");
+
+    List<LoggedRequest> requests = awaitRequests(WebhookReceivers.receiver(), path, 2);
+    for (LoggedRequest request : requests) {
+      assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+      assertSigned(request, secret);
+    }
+    JsonObject failover = new JsonObject(requests.get(0).getBodyAsString());
+    JsonObject delivered = new JsonObject(requests.get(1).getBodyAsString());
+    assertThat(failover.getString("type")).isEqualTo("message.failover");
+    assertThat(failover.getString("messageId")).isEqualTo(id);
+    assertThat(failover.getInteger("sequence")).isEqualTo(1);
+    assertThat(failover.getJsonObject("data").getString("from")).isEqualTo("sms");
+    assertThat(failover.getJsonObject("data").getString("to")).isEqualTo("whatsapp");
+    assertThat(failover.getJsonObject("data").getString("reason")).isEqualTo("rejected");
+    assertThat(delivered.getString("type")).isEqualTo("message.delivered");
+    assertThat(delivered.getInteger("sequence")).isEqualTo(2);
+    assertThat(delivered.getJsonObject("data").getString("status")).isEqualTo("delivered");
+    assertThat(delivered.getJsonObject("data").getString("channel")).isEqualTo("whatsapp");
+    assertThat(delivered.getString("id")).isNotBlank();
+    assertThat(delivered.getString("createdAt")).isNotBlank();
+
+    JsonPath events = awaitEvents(id, 2, "delivered");
+    assertThat(events.getList("type")).containsExactly("message.failover", "message.delivered");
+    assertThat(events.getList("sequence")).containsExactly(1, 2);
+    assertThat(events.getInt("[1].delivery.attempts")).isEqualTo(1);
+    assertThat(events.getString("[1].delivery.deliveredAt")).isNotNull();
+  }
+
+  @Test
+  void aMessagesCallbackUrlWinsOverTheTenants() throws Exception {
+    String tenantPath = newPath();
+    String ownPath = newPath();
+    String secret = setWebhook(key, WebhookReceivers.receiver(), tenantPath);
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("callbackUrl", WebhookReceivers.receiver().baseUrl() + ownPath);
+
+    String id = send(key, body);
+    assertThat(awaitStatus(key, id, "delivered").getString("callbackUrl"))
+        .isEqualTo(WebhookReceivers.receiver().baseUrl() + ownPath);
+
+    LoggedRequest request = awaitRequests(WebhookReceivers.receiver(), ownPath, 1).get(0);
+    assertSigned(request, secret);
+    assertThat(new JsonObject(request.getBodyAsString()).getString("type"))
+        .isEqualTo("message.delivered");
+    assertThat(WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(tenantPath))))
+        .isEmpty();
+  }
+
+  @Test
+  void serverErrorsAreRetriedUntilDelivered() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    String scenario = "flaky-" + path;
+    WireMockServer receiver = WebhookReceivers.receiver();
+    receiver.stubFor(
+        post(urlEqualTo(path))
+            .inScenario(scenario)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("second"));
+    receiver.stubFor(
+        post(urlEqualTo(path))
+            .inScenario(scenario)
+            .whenScenarioStateIs("second")
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("ok"));
+    receiver.stubFor(
+        post(urlEqualTo(path))
+            .inScenario(scenario)
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(200)));
+
+    String id = send(key, message(List.of(sms())));
+
+    JsonPath events = awaitEvents(id, 1, "delivered");
+    assertThat(events.getString("[0].type")).isEqualTo("message.delivered");
+    assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(3);
+    assertThat(events.getString("[0].delivery.lastError")).isNull();
+    assertThat(receiver.findAll(postRequestedFor(urlEqualTo(path)))).hasSize(3);
+    // The same event, not a new one per attempt.
+    assertThat(
+            receiver.findAll(postRequestedFor(urlEqualTo(path))).stream()
+                .map(r -> new JsonObject(r.getBodyAsString()).getString("id"))
+                .distinct())
+        .hasSize(1);
+  }
+
+  @Test
+  void aClientErrorIsGivenUpWithoutRetry() throws InterruptedException {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WebhookReceivers.receiver()
+        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(400)));
+
+    String id = send(key, message(List.of(sms())));
+
+    JsonPath events = awaitEvents(id, 1, "failed");
+    assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(1);
+    assertThat(events.getString("[0].delivery.lastError")).isEqualTo("HTTP 400");
+    assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
+    Thread.sleep(1_000); // several retry delays
+    assertThat(WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path)))).hasSize(1);
+  }
+
+  @Test
+  void retryAfterIsHonoured() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WireMockServer receiver = WebhookReceivers.receiver();
+    String scenario = "busy-" + path;
+    receiver.stubFor(
+        post(urlEqualTo(path))
+            .inScenario(scenario)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
+            .willSetStateTo("ok"));
+    receiver.stubFor(
+        post(urlEqualTo(path))
+            .inScenario(scenario)
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(200)));
+
+    String id = send(key, message(List.of(sms())));
+
+    awaitEvents(id, 1, "delivered");
+    List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlEqualTo(path)));
+    assertThat(requests).hasSize(2);
+    long gapMillis =
+        requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+    // Without Retry-After the first retry would come after about 200 ms.
+    assertThat(gapMillis).isGreaterThanOrEqualTo(1_900);
+  }
+
+  @Test
+  void aDeadEndpointOfOneTenantDoesNotDelayAnother() {
+    String slowPath = newPath();
+    setWebhook(key, WebhookReceivers.slow(), slowPath);
+    List<String> slowIds = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      slowIds.add(send(key, message(List.of(sms()))));
+    }
+    // Tenant A's endpoint times out: its events are being retried.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events(slowIds.get(0)).getInt("[0].delivery.attempts") >= 1);
+
+    String otherKey = TestApi.newTenant().key();
+    String path = newPath();
+    setWebhook(otherKey, WebhookReceivers.receiver(), path);
+    Instant start = Instant.now();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(send(otherKey, message(List.of(sms()))));
+    }
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path))).size()
+                    == 5);
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(3));
+    for (String id : slowIds) {
+      assertThat(events(id).getString("[0].delivery.state")).isEqualTo("pending");
+    }
+  }
+
+  @Test
+  void anEventPendingWhileTheReceiverIsDownIsDeliveredWhenItIsBack() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String path = newPath();
+    String secret =
+        put(key, "http://127.0.0.1:" + port + path).then().statusCode(200).extract().path("secret");
+    String id = send(key, message(List.of(sms())));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events(id).getInt("[0].delivery.attempts") >= 2);
+    JsonPath down = events(id);
+    assertThat(down.getString("[0].delivery.state")).isEqualTo("pending");
+    assertThat(down.getString("[0].delivery.lastError")).isNotBlank();
+    assertThat(down.getString("[0].delivery.nextAttemptAt")).isNotNull();
+
+    WireMockServer back = new WireMockServer(options().bindAddress("127.0.0.1").port(port));
+    back.start();
+    try {
+      back.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+      awaitEvents(id, 1, "delivered");
+      List<LoggedRequest> received = back.findAll(postRequestedFor(urlEqualTo(path)));
+      assertThat(received).hasSize(1);
+      assertSigned(received.get(0), secret);
+    } finally {
+      back.stop();
+    }
+  }
+
+  @Test
+  void aRejectedRouteEndsWithMessageFailed() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    TestApi.simulator("sms", "reject", 0);
+
+    String id = send(key, message(List.of(sms())));
+
+    JsonPath events = awaitEvents(id, 1, "delivered");
+    assertThat(events.getString("[0].type")).isEqualTo("message.failed");
+    assertThat(events.getString("[0].data.status")).isEqualTo("failed");
+    assertThat(events.getString("[0].data.reason")).isEqualTo("rejected");
+  }
+
+  @Test
+  void aMessageThatExpiresWhileWaitingSendsMessageExpired() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    TestApi.simulator("sms", "fail", 0);
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+    awaitStatus(key, id, "expired", Duration.ofSeconds(30));
+
+    JsonPath events = awaitEvents(id, 1, "delivered");
+    assertThat(events.getString("[0].type")).isEqualTo("message.expired");
+    assertThat(events.getString("[0].data.status")).isEqualTo("expired");
+    JsonObject received =
+        new JsonObject(
+            awaitRequests(WebhookReceivers.receiver(), path, 1).get(0).getBodyAsString());
+    assertThat(received.getString("messageId")).isEqualTo(id);
+    assertThat(received.getInteger("sequence")).isEqualTo(1);
+  }
+
+  @Test
+  void aMessageThatExpiresBetweenStepsSendsFailoverThenExpired() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    // As in CascadeTest: a 10.5 s voice failure outlasts the 10 s validity, so the dispatcher
+    // expires the message when it claims the SMS step.
+    TestApi.simulator("voice", "fail", 10_500);
+    Map<String, Object> body =
+        new HashMap<>(message(List.of(TestApi.step("voice", "+4915112345678"), sms())));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+    awaitStatus(key, id, "expired", Duration.ofSeconds(30));
+
+    JsonPath events = awaitEvents(id, 2, "delivered");
+    assertThat(events.getList("type")).containsExactly("message.failover", "message.expired");
+    assertThat(events.getString("[0].data.from")).isEqualTo("voice");
+    assertThat(events.getString("[0].data.to")).isEqualTo("sms");
+    assertThat(events.getString("[0].data.reason")).isEqualTo("send_error");
+    assertThat(events.getString("[1].data.status")).isEqualTo("expired");
+  }
+
+  @Test
+  void eventsOfAnotherTenantsMessageAreNotFound() {
+    String id = send(key, message(List.of(sms())));
+    String otherKey = TestApi.newTenant().key();
+    as(otherKey).get("/v1/messages/" + id + "/events").then().statusCode(404);
+    as(key).get("/v1/messages/" + UUID.randomUUID() + "/events").then().statusCode(404);
+    as(key).get("/v1/messages/" + id + "/events").then().statusCode(200);
+  }
+
+  private static io.restassured.response.Response put(String apiKey, String url) {
+    return as(apiKey).contentType(ContentType.JSON).body(Map.of("url", url)).put("/v1/webhook");
+  }
+
+  private static String setWebhook(String apiKey, WireMockServer server, String path) {
+    return put(apiKey, server.baseUrl() + path).then().statusCode(200).extract().path("secret");
+  }
+
+  private static String newPath() {
+    return "/hooks/" + UUID.randomUUID();
+  }
+
+  private JsonPath events(String id) {
+    return as(key)
+        .get("/v1/messages/" + id + "/events")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  /** Waits until the message has {@code count} events, the last one in delivery {@code state}. */
+  private JsonPath awaitEvents(String id, int count, String state) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonPath events = events(id);
+              return events.getList("$").size() == count
+                  && state.equals(events.getString("[" + (count - 1) + "].delivery.state"));
+            });
+    return events(id);
+  }
+
+  private static List<LoggedRequest> awaitRequests(WireMockServer server, String path, int count) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> server.findAll(postRequestedFor(urlEqualTo(path))).size() >= count);
+    List<LoggedRequest> requests =
+        new ArrayList<>(server.findAll(postRequestedFor(urlEqualTo(path))));
+    requests.sort(
+        (a, b) ->
+            Integer.compare(
+                new JsonObject(a.getBodyAsString()).getInteger("sequence"),
+                new JsonObject(b.getBodyAsString()).getInteger("sequence")));
+    return requests;
+  }
+
+  /** Checks Cascade-Signature the way docs/webhooks.md tells receivers to. */
+  private static void assertSigned(LoggedRequest request, String secret)
+      throws GeneralSecurityException {
+    String header = request.getHeader("Cascade-Signature");
+    assertThat(header).matches("t=\\d+,v1=[0-9a-f]{64}");
+    String t = header.substring(2, header.indexOf(','));
+    String v1 = header.substring(header.indexOf("v1=") + 3);
+    assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t))).isLessThan(300);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+    byte[] expected = mac.doFinal(request.getBody());
+    assertThat(MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1))).isTrue();
+  }
+}
