@@ -14,7 +14,13 @@ public enum FailoverReason {
   /** The provider's circuit breaker is open, so it was not called. */
   CIRCUIT_OPEN,
   /** The provider refused the recipient permanently. */
-  REJECTED;
+  REJECTED,
+  /** A receipt said the step's message could not be delivered. */
+  NEGATIVE_RECEIPT,
+  /** The step's deadline passed without the receipt it waits for. */
+  NO_RECEIPT_IN_TIME,
+  /** The step waits for {@code read}; it was delivered but not read before its deadline. */
+  NOT_READ_IN_TIME;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -17,6 +17,8 @@ import io.cascade.message.MessageEntity;
 import io.cascade.message.MessageRepository;
 import io.cascade.message.MessageStatus;
 import io.cascade.message.RouteStep;
+import io.cascade.message.StepsConfig;
+import io.cascade.message.WaitFor;
 import io.cascade.observability.CascadeMetrics;
 import io.cascade.webhook.WebhookEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -60,6 +62,7 @@ public class Dispatcher {
   private final DispatchConfig config;
   private final DispatcherInstance instance;
   private final WebhookEvents events;
+  private final StepsConfig steps;
 
   Dispatcher(
       MessageRepository messages,
@@ -68,7 +71,8 @@ public class Dispatcher {
       CascadeMetrics metrics,
       DispatchConfig config,
       DispatcherInstance instance,
-      WebhookEvents events) {
+      WebhookEvents events,
+      StepsConfig steps) {
     this.messages = messages;
     this.attempts = attempts;
     this.providers = providers;
@@ -76,6 +80,7 @@ public class Dispatcher {
     this.config = config;
     this.instance = instance;
     this.events = events;
+    this.steps = steps;
   }
 
   /** Dispatches the message; completes once its resulting state is committed. */
@@ -396,10 +401,21 @@ public class Dispatcher {
       // Counted from the text, the same way for every SMS provider (SMPP's parts have ids of
       // their own, an HTTP API splits the text itself).
       attempt.parts = channel == Channel.SMS ? SmsParts.partCount(message.text) : null;
-      message.status = delivered ? MessageStatus.DELIVERED : MessageStatus.SENT;
       message.deliveredVia = channel;
-      // Only a sent message waits for receipts that need its ids.
-      List<String> awaitingReceipts = delivered ? List.of() : ids;
+      RouteStep step = steps.effective(message.route.get(attempt.step));
+      boolean awaiting =
+          delivered ? step.waitFor() == WaitFor.READ : step.waitFor() != WaitFor.SENT;
+      message.status = delivered && !awaiting ? MessageStatus.DELIVERED : MessageStatus.SENT;
+      if (awaiting) {
+        // The step is not done: the message stays sent until a receipt brings this attempt to
+        // what the step waits for, or the step timer starts the next step at the deadline.
+        Instant due = now.plusSeconds(step.timeoutSeconds());
+        message.stepDueAt = due.isBefore(message.validUntil) ? due : message.validUntil;
+        message.stepAttemptId = attempt.id;
+        message.stepWaitFor = step.waitFor();
+      }
+      // Only a message that waits for receipts needs its ids registered.
+      List<String> awaitingReceipts = delivered && !awaiting ? List.of() : ids;
       return new Recorded(
           attempt.status, message.status, null, null, false, false, awaitingReceipts);
     }

@@ -83,6 +83,22 @@ public class MessageEntity {
   @Column(name = "callback_url")
   public String callbackUrl;
 
+  /**
+   * While the current step waits for a receipt (see {@link RouteStep#waitFor()}): when the next
+   * step starts if {@link #stepAttemptId} has not reached {@link #stepWaitFor} by then.
+   */
+  @Column(name = "step_due_at")
+  public Instant stepDueAt;
+
+  /** The attempt whose receipt the current step waits for. */
+  @Column(name = "step_attempt_id")
+  public UUID stepAttemptId;
+
+  /** The status the current step waits for. */
+  @Enumerated(EnumType.STRING)
+  @Column(name = "step_wait_for")
+  public WaitFor stepWaitFor;
+
   @Version public long version;
 
   /** The step being attempted now. */

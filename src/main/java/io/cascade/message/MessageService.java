@@ -38,18 +38,21 @@ public class MessageService {
   private final ObjectMapper json;
   private final Event<MessageAccepted> acceptedEvents;
   private final OutboxConfig outbox;
+  private final StepsConfig steps;
 
   MessageService(
       MessageRepository messages,
       AttemptRepository attempts,
       ObjectMapper json,
       Event<MessageAccepted> acceptedEvents,
-      OutboxConfig outbox) {
+      OutboxConfig outbox,
+      StepsConfig steps) {
     this.messages = messages;
     this.attempts = attempts;
     this.json = json;
     this.acceptedEvents = acceptedEvents;
     this.outbox = outbox;
+    this.steps = steps;
   }
 
   /**
@@ -163,11 +166,18 @@ public class MessageService {
     message.publishDueAt = now.plus(outbox.publishLease());
     return messages
         .persist(message)
-        .map(saved -> new Accepted(MessageView.of(saved, List.of()), false, saved.publishDueAt));
+        .map(
+            saved ->
+                new Accepted(
+                    MessageView.of(saved, List.of(), effectiveRoute(saved)),
+                    false,
+                    saved.publishDueAt));
   }
 
   private Uni<MessageView> view(MessageEntity message) {
-    return attempts.forMessages(List.of(message.id)).map(list -> MessageView.of(message, list));
+    return attempts
+        .forMessages(List.of(message.id))
+        .map(list -> MessageView.of(message, list, effectiveRoute(message)));
   }
 
   private Uni<List<MessageView>> views(List<MessageEntity> page) {
@@ -178,9 +188,16 @@ public class MessageService {
               Map<UUID, List<AttemptEntity>> byMessage =
                   all.stream().collect(Collectors.groupingBy(a -> a.messageId));
               return page.stream()
-                  .map(m -> MessageView.of(m, byMessage.getOrDefault(m.id, List.of())))
+                  .map(
+                      m ->
+                          MessageView.of(
+                              m, byMessage.getOrDefault(m.id, List.of()), effectiveRoute(m)))
                   .toList();
             });
+  }
+
+  private List<RouteStep> effectiveRoute(MessageEntity message) {
+    return message.route.stream().map(steps::effective).toList();
   }
 
   private String toJson(SendMessageRequest request) {

@@ -25,7 +25,8 @@ public record MessageView(
     String text,
     @Schema(description = "Webhook URL for this message's events, if it has its own")
         String callbackUrl,
-    List<RouteStep> route,
+    @Schema(description = "The route, with each channel's waitFor and timeoutSeconds filled in")
+        List<RouteStep> route,
     Instant createdAt,
     Instant updatedAt,
     Instant validUntil,
@@ -76,14 +77,15 @@ public record MessageView(
     }
   }
 
-  static MessageView of(MessageEntity message, List<AttemptEntity> attempts) {
+  static MessageView of(
+      MessageEntity message, List<AttemptEntity> attempts, List<RouteStep> effectiveRoute) {
     return new MessageView(
         message.id,
         message.status,
         message.reference,
         message.text,
         message.callbackUrl,
-        message.route,
+        effectiveRoute,
         message.createdAt,
         message.updatedAt,
         message.validUntil,

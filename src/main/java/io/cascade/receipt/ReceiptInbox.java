@@ -1,6 +1,9 @@
 package io.cascade.receipt;
 
+import io.cascade.channel.FailoverReason;
+import io.cascade.dispatch.StepFailover;
 import io.cascade.message.MessageStatus;
+import io.cascade.message.WaitFor;
 import io.cascade.observability.CascadeMetrics;
 import io.cascade.webhook.WebhookEvents;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +14,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -25,9 +30,10 @@ import java.util.UUID;
  * <p>Applying is monotonic per SMS part and per attempt (see {@link ReceiptStatus#then}): the
  * attempt row is locked while its parts are read, so receipts for the parts of one long SMS never
  * race each other. The attempt is delivered when every part is; any negative part makes it
- * negative. A delivered attempt turns its {@code sent} message {@code delivered}. Both changes
- * record their webhook event ({@code message.delivered}, {@code message.read}) in the same
- * transaction.
+ * negative. An attempt that reaches what its step waits for ({@link WaitFor}) turns its {@code
+ * sent} message {@code delivered}; a negative receipt for the attempt a step waits for starts the
+ * next step at once ({@link StepFailover}). Both changes record their webhook event ({@code
+ * message.delivered}, {@code message.read}) in the same transaction.
  *
  * <p>Uses the SQL client directly, not a Hibernate session: receipts arrive on protocol threads
  * (SMPP) that have no Vert.x context.
@@ -42,8 +48,12 @@ public class ReceiptInbox {
       "SELECT attempt_id, provider_message_id FROM provider_message"
           + " WHERE provider = $1 AND provider_message_id = ANY($2)"
           + " ORDER BY provider_message_id = $3 DESC LIMIT 1"; // the id as given wins
+  // The message is locked before its attempt, as the step timer does, so the two never deadlock.
+  private static final String LOCK_MESSAGE =
+      "SELECT current_step, step_attempt_id, step_wait_for FROM message"
+          + " WHERE id = (SELECT message_id FROM attempt WHERE id = $1) FOR UPDATE";
   private static final String LOCK_ATTEMPT =
-      "SELECT message_id, status, channel FROM attempt WHERE id = $1 FOR UPDATE";
+      "SELECT message_id, status, channel, step FROM attempt WHERE id = $1 FOR UPDATE";
   private static final String PART_STATUS =
       "SELECT status FROM provider_message WHERE provider = $1 AND provider_message_id = $2";
   private static final String UPDATE_PART =
@@ -54,7 +64,8 @@ public class ReceiptInbox {
   private static final String UPDATE_ATTEMPT =
       "UPDATE attempt SET status = $2, error = COALESCE($3, error) WHERE id = $1";
   private static final String DELIVER_MESSAGE =
-      "UPDATE message SET status = 'DELIVERED', updated_at = now(), version = version + 1"
+      "UPDATE message SET status = 'DELIVERED', step_due_at = NULL, step_attempt_id = NULL,"
+          + " step_wait_for = NULL, updated_at = now(), version = version + 1"
           + " WHERE id = $1 AND status = 'SENT'";
   private static final String MARK_MATCHED =
       "UPDATE receipt SET attempt_id = $2, matched_at = now() WHERE id = $1";
@@ -72,30 +83,36 @@ public class ReceiptInbox {
   private final Pool database;
   private final CascadeMetrics metrics;
   private final WebhookEvents events;
+  private final StepFailover failover;
 
-  ReceiptInbox(Pool database, CascadeMetrics metrics, WebhookEvents events) {
+  ReceiptInbox(Pool database, CascadeMetrics metrics, WebhookEvents events, StepFailover failover) {
     this.database = database;
     this.metrics = metrics;
     this.events = events;
+    this.failover = failover;
   }
 
   /** Stores the receipt and applies it if its attempt is known; completes once committed. */
   public Uni<Void> accept(Receipt receipt) {
     UUID id = UUID.randomUUID();
+    List<StepFailover.Moved> moved = new ArrayList<>();
     return database
         .withTransaction(
-            connection ->
-                connection
-                    .preparedQuery(INSERT)
-                    .execute(
-                        Tuple.of(
-                            id,
-                            receipt.provider(),
-                            receipt.providerMessageId(),
-                            receipt.status().name(),
-                            receipt.errorCode()))
-                    .flatMap(inserted -> apply(connection, id, receipt)))
+            connection -> {
+              moved.clear(); // a retried transaction starts over
+              return connection
+                  .preparedQuery(INSERT)
+                  .execute(
+                      Tuple.of(
+                          id,
+                          receipt.provider(),
+                          receipt.providerMessageId(),
+                          receipt.status().name(),
+                          receipt.errorCode()))
+                  .flatMap(inserted -> apply(connection, id, receipt, moved));
+            })
         .invoke(() -> metrics.receipt(receipt.provider(), receipt.status().id()))
+        .invoke(() -> countFailovers(moved))
         .replaceWithVoid();
   }
 
@@ -104,42 +121,50 @@ public class ReceiptInbox {
    * older than {@code maxAgeSeconds} are left alone (unknown ids stay visible in the table).
    */
   public Uni<Integer> matchPending(long maxAgeSeconds, int limit) {
-    return database.withTransaction(
-        connection ->
-            connection
-                .preparedQuery(PENDING)
-                .execute(Tuple.of((double) maxAgeSeconds, limit))
-                .flatMap(
-                    rows -> {
-                      // One after the other: a connection runs one query at a time anyway.
-                      Uni<Integer> matched = Uni.createFrom().item(0);
-                      for (Row row : rows) {
-                        UUID receiptId = row.getUUID("id");
-                        Receipt receipt =
-                            new Receipt(
-                                row.getString("provider"),
-                                row.getString("provider_message_id"),
-                                ReceiptStatus.valueOf(row.getString("status")),
-                                row.getString("error_code"));
-                        matched =
-                            matched.flatMap(
-                                count ->
-                                    apply(connection, receiptId, receipt)
-                                        .flatMap(
-                                            applied ->
-                                                applied
-                                                    ? Uni.createFrom().item(count + 1)
-                                                    : connection
-                                                        .preparedQuery(MATCH_LATER)
-                                                        .execute(Tuple.of(receiptId))
-                                                        .replaceWith(count)));
-                      }
-                      return matched;
-                    }));
+    List<StepFailover.Moved> moved = new ArrayList<>();
+    return database
+        .withTransaction(
+            connection ->
+                connection
+                    .preparedQuery(PENDING)
+                    .execute(Tuple.of((double) maxAgeSeconds, limit))
+                    .flatMap(
+                        rows -> {
+                          // One after the other: a connection runs one query at a time anyway.
+                          Uni<Integer> matched = Uni.createFrom().item(0);
+                          for (Row row : rows) {
+                            UUID receiptId = row.getUUID("id");
+                            Receipt receipt =
+                                new Receipt(
+                                    row.getString("provider"),
+                                    row.getString("provider_message_id"),
+                                    ReceiptStatus.valueOf(row.getString("status")),
+                                    row.getString("error_code"));
+                            matched =
+                                matched.flatMap(
+                                    count ->
+                                        apply(connection, receiptId, receipt, moved)
+                                            .flatMap(
+                                                applied ->
+                                                    applied
+                                                        ? Uni.createFrom().item(count + 1)
+                                                        : connection
+                                                            .preparedQuery(MATCH_LATER)
+                                                            .execute(Tuple.of(receiptId))
+                                                            .replaceWith(count)));
+                          }
+                          return matched;
+                        }))
+        .invoke(() -> countFailovers(moved));
+  }
+
+  private void countFailovers(List<StepFailover.Moved> moved) {
+    moved.forEach(m -> metrics.failover(m.from(), m.to(), m.reason()));
   }
 
   /** Applies one stored receipt to its attempt; false when no attempt holds its id yet. */
-  private Uni<Boolean> apply(SqlConnection connection, UUID receiptId, Receipt receipt) {
+  private Uni<Boolean> apply(
+      SqlConnection connection, UUID receiptId, Receipt receipt, List<StepFailover.Moved> moved) {
     String[] forms = ProviderMessageIds.forms(receipt.providerMessageId()).toArray(String[]::new);
     return connection
         .preparedQuery(FIND_PART)
@@ -153,14 +178,25 @@ public class ReceiptInbox {
               UUID attemptId = part.getUUID("attempt_id");
               String partId = part.getString("provider_message_id");
               return connection
-                  .preparedQuery(LOCK_ATTEMPT)
+                  .preparedQuery(LOCK_MESSAGE)
                   .execute(Tuple.of(attemptId))
                   .flatMap(
-                      attempt ->
-                          applyToPart(connection, receipt, partId)
+                      message ->
+                          connection
+                              .preparedQuery(LOCK_ATTEMPT)
+                              .execute(Tuple.of(attemptId))
                               .flatMap(
-                                  ignored ->
-                                      deriveAttempt(connection, attemptId, attempt, receipt)))
+                                  attempt ->
+                                      applyToPart(connection, receipt, partId)
+                                          .flatMap(
+                                              ignored ->
+                                                  deriveAttempt(
+                                                      connection,
+                                                      attemptId,
+                                                      attempt.iterator().next(),
+                                                      message.iterator().next(),
+                                                      receipt,
+                                                      moved))))
                   .flatMap(
                       ignored ->
                           connection
@@ -189,10 +225,26 @@ public class ReceiptInbox {
             });
   }
 
-  /** Sets the attempt (and a delivered message) from all its parts. */
+  /**
+   * Sets the attempt from all its parts, and acts on the message only if the attempt is its current
+   * step's: the awaited one while a deadline is set, else one of the step the cascade ended with. A
+   * receipt for a step the cascade has left is recorded on its attempt and changes nothing else.
+   */
   private Uni<Void> deriveAttempt(
-      SqlConnection connection, UUID attemptId, RowSet<Row> attemptRow, Receipt receipt) {
-    Row attempt = attemptRow.iterator().next();
+      SqlConnection connection,
+      UUID attemptId,
+      Row attempt,
+      Row message,
+      Receipt receipt,
+      List<StepFailover.Moved> moved) {
+    UUID awaitedAttempt = message.getUUID("step_attempt_id");
+    boolean awaited = attemptId.equals(awaitedAttempt);
+    boolean current =
+        awaited
+            || (awaitedAttempt == null
+                && message.getInteger("current_step").equals(attempt.getInteger("step")));
+    boolean readRequired =
+        awaited && WaitFor.READ.name().equals(message.getString("step_wait_for"));
     UUID messageId = attempt.getUUID("message_id");
     String before = attempt.getString("status");
     String channel = attempt.getString("channel").toLowerCase(Locale.ROOT);
@@ -218,7 +270,23 @@ public class ReceiptInbox {
                       .preparedQuery(UPDATE_ATTEMPT)
                       .execute(Tuple.of(attemptId, derived.attemptStatus().name(), error));
               Uni<Void> updated = update.replaceWithVoid();
-              if (derived == ReceiptStatus.DELIVERED || derived == ReceiptStatus.READ) {
+              if (!current) {
+                return updated;
+              }
+              if (awaited && derived.isNegative()) {
+                // The receipt already wrote why into the attempt's error.
+                return updated.flatMap(
+                    ignored ->
+                        failover
+                            .moveOn(connection, messageId, FailoverReason.NEGATIVE_RECEIPT, null)
+                            .invoke(result -> result.ifPresent(moved::add))
+                            .replaceWithVoid());
+              }
+              // Delivered is not the end of a step that waits for read: the deadline stays.
+              boolean done =
+                  derived == ReceiptStatus.READ
+                      || (derived == ReceiptStatus.DELIVERED && !readRequired);
+              if (done) {
                 updated =
                     updated.flatMap(
                         ignored ->

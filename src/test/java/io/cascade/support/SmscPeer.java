@@ -59,6 +59,7 @@ import org.jsmpp.util.MessageId;
  *       of the SMSC's eight PDU threads until the receipt is answered: for single messages only);
  *   <li>{@code +49173...}: submit refused with {@code ESME_RINVDSTADR} (bad destination);
  *   <li>{@code +49175...}: receipt carries the id only in the {@code receipted_message_id} TLV;
+ *   <li>{@code +49176...}: accepted, but no receipt is ever sent;
  *   <li>anything else: {@code DELIVRD}.
  * </ul>
  *
@@ -221,7 +222,9 @@ public final class SmscPeer implements ServerMessageReceiverListener {
     submits.add(submit);
     String stat = to.startsWith("49170") ? "UNDELIV" : "DELIVRD";
     HeldReceipt receipt = new HeldReceipt(session, submit, stat);
-    if (holdReceipts) {
+    if (to.startsWith("49176")) {
+      // no receipt ever: the network lost track of it
+    } else if (holdReceipts) {
       held.add(receipt);
     } else if (to.startsWith("49172")) {
       sendReceipt(receipt); // before this method returns, i.e. before the submit_sm_resp

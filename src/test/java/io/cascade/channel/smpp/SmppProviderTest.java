@@ -114,7 +114,7 @@ class SmppProviderTest {
         .until(() -> "undelivered".equals(get(key, id).getString("attempts[0].status")));
     JsonPath message = get(key, id);
     assertThat(message.getString("attempts[0].error")).contains("undelivered", "034");
-    // Failing over on negative receipts is a later feature: the message stays sent.
+    // No step is left to fail over to: the provider took it, so the message stays sent.
     assertThat(message.getString("status")).isEqualTo("sent");
   }
 

@@ -1,0 +1,154 @@
+package io.cascade.dispatch;
+
+import io.cascade.channel.FailoverReason;
+import io.cascade.message.MessageStatus;
+import io.cascade.message.RouteConverter;
+import io.cascade.message.RouteStep;
+import io.cascade.webhook.WebhookEvents;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Ends a route step that waited for a receipt in vain (a negative receipt, or its deadline passed)
+ * and starts the next step that was not rejected, in the caller's transaction: the awaited attempt
+ * notes why, the message goes back to {@code sending} with {@code publish_due_at = now()} so that
+ * the outbox relay republishes it, and the {@code message.failover} event is recorded. With no step
+ * left, or after the message's validity, only the deadline is cleared: the message stays {@code
+ * sent}, since a provider took it. The caller holds the message row's lock, taken before any lock
+ * on the attempt (the receipt inbox and the step timer lock in that order, so they never deadlock).
+ */
+@ApplicationScoped
+public class StepFailover {
+
+  private static final Logger LOG = Logger.getLogger(StepFailover.class);
+
+  /** A step left for the next one; counted by the caller once its transaction committed. */
+  public record Moved(String from, String to, String reason) {}
+
+  private static final String MESSAGE =
+      "SELECT route, current_step, step_attempt_id, valid_until <= now() AS expired"
+          + " FROM message WHERE id = $1";
+  private static final String REJECTED_STEPS =
+      "SELECT DISTINCT step FROM attempt WHERE message_id = $1 AND status = 'REJECTED'";
+  private static final String CLEAR_DEADLINE =
+      "UPDATE message SET step_due_at = NULL, step_attempt_id = NULL, step_wait_for = NULL,"
+          + " updated_at = now(), version = version + 1 WHERE id = $1";
+  // The reason goes first, like every failover error; a receipt's error code stays after it.
+  private static final String NOTE_ATTEMPT =
+      "UPDATE attempt SET error = CASE WHEN error IS NULL THEN $2 ELSE $2 || '; ' || error END"
+          + " WHERE id = $1";
+  private static final String NEXT_STEP =
+      "UPDATE message SET current_step = $2, status = 'SENDING', publish_due_at = now(),"
+          + " step_due_at = NULL, step_attempt_id = NULL, step_wait_for = NULL,"
+          + " updated_at = now(), version = version + 1 WHERE id = $1";
+
+  private static final RouteConverter ROUTES = new RouteConverter();
+
+  private final WebhookEvents events;
+
+  StepFailover(WebhookEvents events) {
+    this.events = events;
+  }
+
+  /**
+   * Starts the step after the current one of the (locked) message for {@code reason}; {@code note}
+   * is prepended to the awaited attempt's error, or null when a receipt already explained it.
+   */
+  public Uni<Optional<Moved>> moveOn(
+      SqlConnection connection, UUID messageId, FailoverReason reason, String note) {
+    return connection
+        .preparedQuery(MESSAGE)
+        .execute(Tuple.of(messageId))
+        .flatMap(
+            rows -> {
+              Row message = rows.iterator().next();
+              if (message.getBoolean("expired")) {
+                return clear(connection, messageId);
+              }
+              return connection
+                  .preparedQuery(REJECTED_STEPS)
+                  .execute(Tuple.of(messageId))
+                  .flatMap(
+                      rejectedRows -> {
+                        Set<Integer> rejected = new HashSet<>();
+                        rejectedRows.forEach(row -> rejected.add(row.getInteger("step")));
+                        List<RouteStep> route =
+                            ROUTES.convertToEntityAttribute(message.getString("route"));
+                        int current = message.getInteger("current_step");
+                        Optional<Integer> next =
+                            IntStream.range(current + 1, route.size())
+                                .filter(step -> !rejected.contains(step))
+                                .boxed()
+                                .findFirst();
+                        if (next.isEmpty()) {
+                          return clear(connection, messageId);
+                        }
+                        Moved moved =
+                            new Moved(
+                                route.get(current).channel().id(),
+                                route.get(next.get()).channel().id(),
+                                reason.id());
+                        return start(
+                            connection,
+                            messageId,
+                            message.getUUID("step_attempt_id"),
+                            next.get(),
+                            note,
+                            moved);
+                      });
+            });
+  }
+
+  private Uni<Optional<Moved>> start(
+      SqlConnection connection,
+      UUID messageId,
+      UUID attemptId,
+      int next,
+      String note,
+      Moved moved) {
+    Uni<Void> noted =
+        note == null || attemptId == null
+            ? Uni.createFrom().voidItem()
+            : connection
+                .preparedQuery(NOTE_ATTEMPT)
+                .execute(Tuple.of(attemptId, note))
+                .replaceWithVoid();
+    return noted
+        .flatMap(ignored -> connection.preparedQuery(NEXT_STEP).execute(Tuple.of(messageId, next)))
+        .flatMap(
+            ignored ->
+                events.record(
+                    connection,
+                    messageId,
+                    WebhookEvents.Type.FAILOVER,
+                    new JsonObject()
+                        .put("status", MessageStatus.SENDING.id())
+                        .put("from", moved.from())
+                        .put("to", moved.to())
+                        .put("reason", moved.reason())))
+        .invoke(
+            () ->
+                LOG.debugf(
+                    "message %s: %s step ended (%s), failing over to %s",
+                    messageId, moved.from(), moved.reason(), moved.to()))
+        .replaceWith(Optional.of(moved));
+  }
+
+  private static Uni<Optional<Moved>> clear(SqlConnection connection, UUID messageId) {
+    return connection
+        .preparedQuery(CLEAR_DEADLINE)
+        .execute(Tuple.of(messageId))
+        .replaceWith(Optional.empty());
+  }
+}

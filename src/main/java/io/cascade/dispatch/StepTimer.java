@@ -1,0 +1,97 @@
+package io.cascade.dispatch;
+
+import io.cascade.channel.FailoverReason;
+import io.cascade.message.AttemptStatus;
+import io.cascade.message.WaitFor;
+import io.cascade.observability.CascadeMetrics;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the next route step of messages whose step waited for a receipt past its deadline ({@code
+ * message.step_due_at}). Due messages are claimed with {@code FOR UPDATE SKIP LOCKED} in the
+ * transaction that moves them on, so a deadline fires once however many replicas look, and since
+ * the deadline is a row it survives restarts. A receipt being applied holds the message's lock, so
+ * the timer skips it and looks again on the next tick, when the step may have succeeded.
+ */
+@ApplicationScoped
+public class StepTimer {
+
+  private static final Logger LOG = Logger.getLogger(StepTimer.class);
+
+  private static final String DUE =
+      "SELECT m.id, m.step_wait_for, a.status AS attempt_status"
+          + " FROM message m LEFT JOIN attempt a ON a.id = m.step_attempt_id"
+          + " WHERE m.step_due_at <= now() ORDER BY m.step_due_at LIMIT $1"
+          + " FOR UPDATE OF m SKIP LOCKED";
+
+  private final Pool database;
+  private final StepFailover failover;
+  private final OutboxConfig outbox;
+  private final CascadeMetrics metrics;
+
+  StepTimer(Pool database, StepFailover failover, OutboxConfig outbox, CascadeMetrics metrics) {
+    this.database = database;
+    this.failover = failover;
+    this.outbox = outbox;
+    this.metrics = metrics;
+  }
+
+  @Scheduled(
+      every = "${cascade.steps.check-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> fire() {
+    return database
+        .withTransaction(
+            connection ->
+                connection
+                    .preparedQuery(DUE)
+                    .execute(Tuple.of(outbox.relayBatchSize()))
+                    .flatMap(
+                        rows -> {
+                          // One after the other: a connection runs one query at a time anyway.
+                          List<StepFailover.Moved> moved = new ArrayList<>();
+                          Uni<Void> done = Uni.createFrom().voidItem();
+                          for (Row row : rows) {
+                            UUID messageId = row.getUUID("id");
+                            FailoverReason reason = reason(row);
+                            String note =
+                                reason == FailoverReason.NOT_READ_IN_TIME
+                                    ? reason.id()
+                                        + ": delivered but not read by the step's deadline"
+                                    : reason.id() + ": no receipt by the step's deadline";
+                            done =
+                                done.flatMap(
+                                    ignored ->
+                                        failover
+                                            .moveOn(connection, messageId, reason, note)
+                                            .invoke(result -> result.ifPresent(moved::add))
+                                            .replaceWithVoid());
+                          }
+                          return done.replaceWith(moved);
+                        }))
+        .invoke(moved -> moved.forEach(m -> metrics.failover(m.from(), m.to(), m.reason())))
+        .replaceWithVoid()
+        .onFailure()
+        .invoke(failure -> LOG.warnf("step deadline check failed: %s", failure.toString()))
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  /** Why the step ended: read was required and only delivery came, or no receipt came at all. */
+  private static FailoverReason reason(Row row) {
+    boolean readRequired = WaitFor.READ.name().equals(row.getString("step_wait_for"));
+    boolean delivered = AttemptStatus.DELIVERED.name().equals(row.getString("attempt_status"));
+    return readRequired && delivered
+        ? FailoverReason.NOT_READ_IN_TIME
+        : FailoverReason.NO_RECEIPT_IN_TIME;
+  }
+}

@@ -1,0 +1,306 @@
+package io.cascade.dispatch;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.cascade.support.TestApi.as;
+import static io.cascade.support.TestApi.awaitStatus;
+import static io.cascade.support.TestApi.get;
+import static io.cascade.support.TestApi.send;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.cascade.support.SmscPeer;
+import io.cascade.support.SmscPeers;
+import io.cascade.support.StepPeers;
+import io.cascade.support.TestApi;
+import io.cascade.support.WireMockPeer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Route steps that wait for a receipt ({@code waitFor}) against real peers ({@link StepPeers}): the
+ * SMSCs of {@link SmscPeers} scripted by destination number, WhatsApp's Cloud API on WireMock with
+ * signed status notifications. A step whose receipt does not come in time, or comes negative, hands
+ * the message to the next step; a receipt that comes after that changes only its attempt.
+ */
+@QuarkusTest
+@WithTestResource(StepPeers.class)
+class StepTimeoutTest {
+
+  private static final List<SmscPeer> PEERS =
+      List.of(SmscPeers.A, SmscPeers.B, SmscPeers.C, SmscPeers.D);
+  private static final String MESSAGES = "/v21.0/" + WireMockPeer.WA_PHONE_NUMBER_ID + "/messages";
+  private static final String WEBHOOK = "/providers/wa/whatsapp/webhook";
+
+  private String key;
+
+  @BeforeEach
+  void setUp() {
+    TestApi.resetProviders();
+    PEERS.forEach(SmscPeer::reset);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SmscPeers.A.hasBoundSession() && SmscPeers.B.hasBoundSession());
+    key = TestApi.newTenant().key();
+  }
+
+  @Test
+  void anSmsWithoutReceiptFailsOverToWhatsAppAfterItsTimeout() {
+    String whatsappTo = newNumber();
+    stubAccepted(whatsappTo);
+    long start = System.nanoTime();
+
+    String id =
+        send(
+            key,
+            route(
+                step("sms", smsNumber("49176"), "timeoutSeconds", 5),
+                step("whatsapp", whatsappTo, "waitFor", "sent")));
+
+    JsonPath sent = awaitStatus(key, id, "sent");
+    assertThat(sent.getString("route[0].waitFor")).isEqualTo("delivered");
+    assertThat(sent.getInt("route[0].timeoutSeconds")).isEqualTo(5);
+    assertThat(sent.getString("route[1].waitFor")).isEqualTo("sent");
+    JsonPath message = awaitAttempts(id, 2, Duration.ofSeconds(15));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(4500));
+    assertThat(message.getString("attempts[0].status")).isEqualTo("sent");
+    assertThat(message.getString("attempts[0].error")).startsWith("no_receipt_in_time");
+    assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
+    JsonPath done = awaitStatus(key, id, "sent");
+    assertThat(done.getString("deliveredVia")).isEqualTo("whatsapp");
+  }
+
+  @Test
+  void aNegativeReceiptStartsTheNextStepAtOnce() {
+    String whatsappTo = newNumber();
+    stubAccepted(whatsappTo);
+    long start = System.nanoTime();
+
+    String id =
+        send(
+            key,
+            route(
+                step("sms", smsNumber("49170"), "timeoutSeconds", 60),
+                step("whatsapp", whatsappTo, "waitFor", "sent")));
+
+    JsonPath message = awaitAttempts(id, 2, Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(message.getString("attempts[0].status")).isEqualTo("undelivered");
+    assertThat(message.getString("attempts[0].error"))
+        .startsWith("negative_receipt")
+        .contains("034");
+    assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
+  }
+
+  @Test
+  void aLateReceiptIsRecordedOnItsAttemptAndChangesNothingElse() {
+    PEERS.forEach(peer -> peer.holdReceipts = true);
+    String whatsappTo = newNumber();
+    // wa fails, so the simulator (warm) delivers the WhatsApp step at once.
+    stub(whatsappTo, aResponse().withStatus(503));
+
+    String id =
+        send(
+            key,
+            route(
+                step("sms", smsNumber("4915"), "timeoutSeconds", 5), step("whatsapp", whatsappTo)));
+
+    JsonPath delivered = awaitStatus(key, id, "delivered", Duration.ofSeconds(15));
+    assertThat(delivered.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(delivered.getString("attempts[0].error")).startsWith("no_receipt_in_time");
+
+    PEERS.forEach(SmscPeer::releaseReceipts);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "delivered".equals(get(key, id).getString("attempts[0].status")));
+    JsonPath message = get(key, id);
+    assertThat(message.getString("status")).isEqualTo("delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getString("attempts[0].error")).startsWith("no_receipt_in_time");
+    assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "whatsapp");
+  }
+
+  @Test
+  void aWhatsAppStepThatWaitsForReadMovesOnWhenOnlyDeliveryCame() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+
+    String id =
+        send(
+            key,
+            route(
+                step("whatsapp", to, "waitFor", "read", "timeoutSeconds", 5),
+                step("sms", smsNumber("4915"))));
+    awaitStatus(key, id, "sent");
+    notify(statuses(wamid, to, "delivered"));
+    await()
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> "delivered".equals(get(key, id).getString("attempts[0].status")));
+    // Delivered is not what the step waits for: the message stays sent until read or the timeout.
+    assertThat(get(key, id).getString("status")).isEqualTo("sent");
+
+    JsonPath message = awaitStatus(key, id, "delivered", Duration.ofSeconds(15));
+    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getString("attempts[0].error")).startsWith("not_read_in_time");
+    assertThat(message.getList("attempts.channel")).containsExactly("whatsapp", "sms");
+  }
+
+  @Test
+  void aWhatsAppStepThatWaitsForReadEndsTheCascadeWhenRead() {
+    String to = newNumber();
+    String wamid = stubAccepted(to);
+
+    String id =
+        send(
+            key,
+            route(
+                step("whatsapp", to, "waitFor", "read", "timeoutSeconds", 30),
+                step("sms", smsNumber("4915"))));
+    awaitStatus(key, id, "sent");
+    notify(statuses(wamid, to, "delivered"));
+    notify(statuses(wamid, to, "read"));
+
+    JsonPath message = awaitStatus(key, id, "delivered");
+    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getString("attempts[0].status")).isEqualTo("read");
+    assertThat(message.getList("attempts")).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "'\"waitFor\": \"soon\"', route[0].waitFor",
+    "'\"timeoutSeconds\": 4', route[0].timeoutSeconds",
+    "'\"timeoutSeconds\": 86401', route[0].timeoutSeconds",
+    "'\"timeoutSeconds\": \"five\"', route[0].timeoutSeconds"
+  })
+  void aBadWaitForOrTimeoutIsNamed(String field, String path) {
+    as(key)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"route\": [{\"channel\": \"sms\", \"to\": \"+4915112345678\", "
+                + field
+                + "}], \"text\": \"hi\"}")
+        .post("/v1/messages")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", hasItem(path));
+  }
+
+  private JsonPath awaitAttempts(String id, int count, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get(key, id).getList("attempts").size() >= count);
+    return get(key, id);
+  }
+
+  @SafeVarargs
+  private static Map<String, Object> route(Map<String, Object>... steps) {
+    return Map.of("route", List.of(steps), "text", "Your code is 123456");
+  }
+
+  private static Map<String, Object> step(String channel, String to, Object... fields) {
+    Map<String, Object> step = new HashMap<>(Map.of("channel", channel, "to", to));
+    for (int i = 0; i < fields.length; i += 2) {
+      step.put((String) fields[i], fields[i + 1]);
+    }
+    return step;
+  }
+
+  /** A fresh E.164 number starting with the given digits (they script the SMSC). */
+  private static String smsNumber(String prefix) {
+    StringBuilder number = new StringBuilder("+").append(prefix);
+    while (number.length() < 13) {
+      number.append(ThreadLocalRandom.current().nextInt(10));
+    }
+    return number.toString();
+  }
+
+  private static String newNumber() {
+    return "+4917" + (100_000_000 + ThreadLocalRandom.current().nextInt(900_000_000));
+  }
+
+  private static void stub(String to, ResponseDefinitionBuilder response) {
+    WireMockPeer.server()
+        .stubFor(
+            post(urlEqualTo(MESSAGES))
+                .atPriority(1)
+                .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))))
+                .willReturn(response));
+  }
+
+  private static String stubAccepted(String to) {
+    String wamid = "wamid.HBgM" + UUID.randomUUID().toString().replace("-", "");
+    stub(
+        to,
+        aResponse()
+            .withHeader("Content-Type", "application/json")
+            .withBody(
+                "{\"messaging_product\": \"whatsapp\", \"messages\": [{\"id\": \""
+                    + wamid
+                    + "\"}]}"));
+    return wamid;
+  }
+
+  /** A status notification as Meta sends it, one status in one change of one entry. */
+  private static String statuses(String wamid, String to, String status) {
+    return "{\"object\": \"whatsapp_business_account\", \"entry\": [{\"id\": \"1029384756\","
+        + " \"changes\": [{\"field\": \"messages\", \"value\": {\"messaging_product\":"
+        + " \"whatsapp\", \"metadata\": {\"phone_number_id\": \""
+        + WireMockPeer.WA_PHONE_NUMBER_ID
+        + "\"}, \"statuses\": [{\"id\": \""
+        + wamid
+        + "\", \"status\": \""
+        + status
+        + "\", \"timestamp\": \"1700000000\", \"recipient_id\": \""
+        + to.substring(1)
+        + "\"}]}}]}]}";
+  }
+
+  private static void notify(String body) {
+    given()
+        .contentType("application/json")
+        .header("X-Hub-Signature-256", "sha256=" + hmac(body))
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .post(WEBHOOK)
+        .then()
+        .statusCode(200);
+  }
+
+  private static String hmac(String body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(
+          new SecretKeySpec(
+              WireMockPeer.WA_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
