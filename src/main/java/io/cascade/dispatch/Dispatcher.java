@@ -397,11 +397,11 @@ public class Dispatcher {
                   .providerMessageIds();
       boolean delivered = outcome instanceof SendOutcome.Delivered;
       attempt.status = delivered ? AttemptStatus.DELIVERED : AttemptStatus.SENT;
+      attempt.deliveredAt = delivered ? now : null;
       attempt.providerMessageId = ids.isEmpty() ? null : ids.get(0);
       // Counted from the text, the same way for every SMS provider (SMPP's parts have ids of
       // their own, an HTTP API splits the text itself).
       attempt.parts = channel == Channel.SMS ? SmsParts.partCount(message.text) : null;
-      message.deliveredVia = channel;
       RouteStep step = steps.effective(message.route.get(attempt.step));
       boolean awaiting =
           delivered ? step.waitFor() == WaitFor.READ : step.waitFor() != WaitFor.SENT;

@@ -48,4 +48,8 @@ public class AttemptEntity {
 
   @Column(name = "ended_at")
   public Instant endedAt;
+
+  /** When the attempt first reached delivered (or read): at once or by a receipt. */
+  @Column(name = "delivered_at")
+  public Instant deliveredAt;
 }

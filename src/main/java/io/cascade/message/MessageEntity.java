@@ -1,6 +1,5 @@
 package io.cascade.message;
 
-import io.cascade.channel.Channel;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -43,10 +42,6 @@ public class MessageEntity {
   /** How many walks over the route ended with every step failed for now (see WAITING). */
   @Column(name = "route_pass", nullable = false)
   public int routePass;
-
-  @Enumerated(EnumType.STRING)
-  @Column(name = "delivered_via")
-  public Channel deliveredVia;
 
   @Column(name = "idempotency_key")
   public String idempotencyKey;

@@ -2,6 +2,7 @@ package io.cascade.message;
 
 import io.cascade.channel.Channel;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -30,7 +31,13 @@ public record MessageView(
     Instant createdAt,
     Instant updatedAt,
     Instant validUntil,
-    @Schema(description = "Channel of the step that succeeded, if any") Channel deliveredVia,
+    @Schema(
+            description =
+                "Channels of the attempts that were delivered (or read), in the order they were;"
+                    + " a late receipt for a step the cascade had left adds its channel after the"
+                    + " one that delivered. For a sent message without any such receipt, the"
+                    + " channel it was sent by. Empty otherwise")
+        List<Channel> deliveredVia,
     @Schema(
             description =
                 "While waiting: when the route is tried again (every provider of it failed for now)")
@@ -89,8 +96,38 @@ public record MessageView(
         message.createdAt,
         message.updatedAt,
         message.validUntil,
-        message.deliveredVia,
+        deliveredVia(message, attempts),
         message.status == MessageStatus.WAITING ? message.publishDueAt : null,
         attempts.stream().map(AttemptView::of).toList());
+  }
+
+  /**
+   * Channels of the delivered (or read) attempts in the order they got there; for a sent message
+   * none of whose attempts was delivered, the channel of its last sent attempt.
+   */
+  static List<Channel> deliveredVia(MessageEntity message, List<AttemptEntity> attempts) {
+    List<Channel> delivered =
+        attempts.stream()
+            .filter(
+                attempt ->
+                    attempt.status == AttemptStatus.DELIVERED
+                        || attempt.status == AttemptStatus.READ)
+            .sorted(
+                Comparator.comparing(
+                        (AttemptEntity attempt) -> attempt.deliveredAt,
+                        Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(attempt -> attempt.startedAt))
+            .map(attempt -> attempt.channel)
+            .toList();
+    if (!delivered.isEmpty() || message.status != MessageStatus.SENT) {
+      return delivered;
+    }
+    Channel sentBy = null;
+    for (AttemptEntity attempt : attempts) { // in start order
+      if (attempt.status == AttemptStatus.SENT) {
+        sentBy = attempt.channel;
+      }
+    }
+    return sentBy == null ? List.of() : List.of(sentBy);
   }
 }

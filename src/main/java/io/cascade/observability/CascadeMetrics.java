@@ -76,6 +76,14 @@ public class CascadeMetrics {
     registry.counter("cascade.route.waits", "reason", reason).increment();
   }
 
+  /**
+   * A late receipt delivered an attempt of a step the cascade had left, while the message was
+   * already delivered via {@code first}: the recipient got it twice.
+   */
+  public void doubleDelivery(String first, String second) {
+    registry.counter("cascade.double.deliveries", "first", first, "second", second).increment();
+  }
+
   /** Messages put back on the queue because no dispatcher had touched them for too long. */
   public void redriven(int count) {
     registry.counter("cascade.messages.redriven").increment(count);

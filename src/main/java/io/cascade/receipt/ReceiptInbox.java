@@ -2,6 +2,7 @@ package io.cascade.receipt;
 
 import io.cascade.channel.FailoverReason;
 import io.cascade.dispatch.StepFailover;
+import io.cascade.message.AttemptStatus;
 import io.cascade.message.MessageStatus;
 import io.cascade.message.WaitFor;
 import io.cascade.observability.CascadeMetrics;
@@ -62,7 +63,15 @@ public class ReceiptInbox {
   private static final String ATTEMPT_PARTS =
       "SELECT status FROM provider_message WHERE attempt_id = $1 ORDER BY part";
   private static final String UPDATE_ATTEMPT =
-      "UPDATE attempt SET status = $2, error = COALESCE($3, error) WHERE id = $1";
+      "UPDATE attempt SET status = $2, error = COALESCE($3, error),"
+          + " delivered_at = CASE WHEN $4 THEN COALESCE(delivered_at, now())"
+          + " ELSE delivered_at END WHERE id = $1";
+  // The channel that delivered the message before a late receipt delivered another step.
+  private static final String DELIVERED_BEFORE =
+      "SELECT a.channel FROM attempt a JOIN message m ON m.id = a.message_id"
+          + " WHERE a.message_id = $1 AND a.id <> $2 AND m.status = 'DELIVERED'"
+          + " AND a.status IN ('DELIVERED', 'READ')"
+          + " ORDER BY a.delivered_at NULLS LAST, a.started_at LIMIT 1";
   private static final String DELIVER_MESSAGE =
       "UPDATE message SET status = 'DELIVERED', step_due_at = NULL, step_attempt_id = NULL,"
           + " step_wait_for = NULL, updated_at = now(), version = version + 1"
@@ -96,10 +105,12 @@ public class ReceiptInbox {
   public Uni<Void> accept(Receipt receipt) {
     UUID id = UUID.randomUUID();
     List<StepFailover.Moved> moved = new ArrayList<>();
+    List<DoubleDelivery> doubles = new ArrayList<>();
     return database
         .withTransaction(
             connection -> {
               moved.clear(); // a retried transaction starts over
+              doubles.clear();
               return connection
                   .preparedQuery(INSERT)
                   .execute(
@@ -109,10 +120,10 @@ public class ReceiptInbox {
                           receipt.providerMessageId(),
                           receipt.status().name(),
                           receipt.errorCode()))
-                  .flatMap(inserted -> apply(connection, id, receipt, moved));
+                  .flatMap(inserted -> apply(connection, id, receipt, moved, doubles));
             })
         .invoke(() -> metrics.receipt(receipt.provider(), receipt.status().id()))
-        .invoke(() -> countFailovers(moved))
+        .invoke(() -> countAfterCommit(moved, doubles))
         .replaceWithVoid();
   }
 
@@ -122,6 +133,7 @@ public class ReceiptInbox {
    */
   public Uni<Integer> matchPending(long maxAgeSeconds, int limit) {
     List<StepFailover.Moved> moved = new ArrayList<>();
+    List<DoubleDelivery> doubles = new ArrayList<>();
     return database
         .withTransaction(
             connection ->
@@ -143,7 +155,7 @@ public class ReceiptInbox {
                             matched =
                                 matched.flatMap(
                                     count ->
-                                        apply(connection, receiptId, receipt, moved)
+                                        apply(connection, receiptId, receipt, moved, doubles)
                                             .flatMap(
                                                 applied ->
                                                     applied
@@ -155,16 +167,24 @@ public class ReceiptInbox {
                           }
                           return matched;
                         }))
-        .invoke(() -> countFailovers(moved));
+        .invoke(() -> countAfterCommit(moved, doubles));
   }
 
-  private void countFailovers(List<StepFailover.Moved> moved) {
+  /** A late receipt delivered the step of {@code second} after {@code first} delivered. */
+  private record DoubleDelivery(String first, String second) {}
+
+  private void countAfterCommit(List<StepFailover.Moved> moved, List<DoubleDelivery> doubles) {
     moved.forEach(m -> metrics.failover(m.from(), m.to(), m.reason()));
+    doubles.forEach(d -> metrics.doubleDelivery(d.first(), d.second()));
   }
 
   /** Applies one stored receipt to its attempt; false when no attempt holds its id yet. */
   private Uni<Boolean> apply(
-      SqlConnection connection, UUID receiptId, Receipt receipt, List<StepFailover.Moved> moved) {
+      SqlConnection connection,
+      UUID receiptId,
+      Receipt receipt,
+      List<StepFailover.Moved> moved,
+      List<DoubleDelivery> doubles) {
     String[] forms = ProviderMessageIds.forms(receipt.providerMessageId()).toArray(String[]::new);
     return connection
         .preparedQuery(FIND_PART)
@@ -196,7 +216,8 @@ public class ReceiptInbox {
                                                       attempt.iterator().next(),
                                                       message.iterator().next(),
                                                       receipt,
-                                                      moved))))
+                                                      moved,
+                                                      doubles))))
                   .flatMap(
                       ignored ->
                           connection
@@ -228,7 +249,8 @@ public class ReceiptInbox {
   /**
    * Sets the attempt from all its parts, and acts on the message only if the attempt is its current
    * step's: the awaited one while a deadline is set, else one of the step the cascade ended with. A
-   * receipt for a step the cascade has left is recorded on its attempt and changes nothing else.
+   * receipt for a step the cascade has left is recorded on its attempt and changes nothing else; if
+   * it delivers that attempt while the message is already delivered, it is a double delivery.
    */
   private Uni<Void> deriveAttempt(
       SqlConnection connection,
@@ -236,7 +258,8 @@ public class ReceiptInbox {
       Row attempt,
       Row message,
       Receipt receipt,
-      List<StepFailover.Moved> moved) {
+      List<StepFailover.Moved> moved,
+      List<DoubleDelivery> doubles) {
     UUID awaitedAttempt = message.getUUID("step_attempt_id");
     boolean awaited = attemptId.equals(awaitedAttempt);
     boolean current =
@@ -268,10 +291,36 @@ public class ReceiptInbox {
               Uni<RowSet<Row>> update =
                   connection
                       .preparedQuery(UPDATE_ATTEMPT)
-                      .execute(Tuple.of(attemptId, derived.attemptStatus().name(), error));
+                      .execute(
+                          Tuple.of(
+                              attemptId,
+                              derived.attemptStatus().name(),
+                              error,
+                              derived == ReceiptStatus.DELIVERED || derived == ReceiptStatus.READ));
               Uni<Void> updated = update.replaceWithVoid();
               if (!current) {
-                return updated;
+                boolean wasDelivered =
+                    AttemptStatus.DELIVERED.name().equals(before)
+                        || AttemptStatus.READ.name().equals(before);
+                if (wasDelivered
+                    || (derived != ReceiptStatus.DELIVERED && derived != ReceiptStatus.READ)) {
+                  return updated;
+                }
+                return updated.flatMap(
+                    ignored ->
+                        connection
+                            .preparedQuery(DELIVERED_BEFORE)
+                            .execute(Tuple.of(messageId, attemptId))
+                            .invoke(
+                                first -> {
+                                  for (Row row : first) {
+                                    doubles.add(
+                                        new DoubleDelivery(
+                                            row.getString("channel").toLowerCase(Locale.ROOT),
+                                            channel));
+                                  }
+                                })
+                            .replaceWithVoid());
               }
               if (awaited && derived.isNegative()) {
                 // The receipt already wrote why into the attempt's error.

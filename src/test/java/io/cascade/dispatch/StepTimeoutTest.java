@@ -15,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.cascade.support.Metrics;
 import io.cascade.support.SmscPeer;
 import io.cascade.support.SmscPeers;
 import io.cascade.support.StepPeers;
@@ -90,7 +91,7 @@ class StepTimeoutTest {
     assertThat(message.getString("attempts[0].error")).startsWith("no_receipt_in_time");
     assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
     JsonPath done = awaitStatus(key, id, "sent");
-    assertThat(done.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(done.getList("deliveredVia")).containsExactly("whatsapp");
   }
 
   @Test
@@ -116,7 +117,8 @@ class StepTimeoutTest {
   }
 
   @Test
-  void aLateReceiptIsRecordedOnItsAttemptAndChangesNothingElse() {
+  void aLateReceiptIsRecordedOnItsAttemptAndCountedAsADoubleDelivery() {
+    double doublesBefore = doubleDeliveries("whatsapp", "sms");
     PEERS.forEach(peer -> peer.holdReceipts = true);
     String whatsappTo = newNumber();
     // wa fails, so the simulator (warm) delivers the WhatsApp step at once.
@@ -129,7 +131,7 @@ class StepTimeoutTest {
                 step("sms", smsNumber("4915"), "timeoutSeconds", 5), step("whatsapp", whatsappTo)));
 
     JsonPath delivered = awaitStatus(key, id, "delivered", Duration.ofSeconds(15));
-    assertThat(delivered.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(delivered.getList("deliveredVia")).containsExactly("whatsapp");
     assertThat(delivered.getString("attempts[0].error")).startsWith("no_receipt_in_time");
 
     PEERS.forEach(SmscPeer::releaseReceipts);
@@ -139,9 +141,19 @@ class StepTimeoutTest {
         .until(() -> "delivered".equals(get(key, id).getString("attempts[0].status")));
     JsonPath message = get(key, id);
     assertThat(message.getString("status")).isEqualTo("delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    // Both steps delivered, in the order they did.
+    assertThat(message.getList("deliveredVia")).containsExactly("whatsapp", "sms");
     assertThat(message.getString("attempts[0].error")).startsWith("no_receipt_in_time");
     assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "whatsapp");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(doubleDeliveries("whatsapp", "sms")).isEqualTo(doublesBefore + 1));
+  }
+
+  private static double doubleDeliveries(String first, String second) {
+    return Metrics.sum(
+        "cascade_double_deliveries_total", "first=\"" + first + "\"", "second=\"" + second + "\"");
   }
 
   @Test
@@ -164,7 +176,8 @@ class StepTimeoutTest {
     assertThat(get(key, id).getString("status")).isEqualTo("sent");
 
     JsonPath message = awaitStatus(key, id, "delivered", Duration.ofSeconds(15));
-    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    // The WhatsApp attempt was delivered (not read), then the SMS step delivered too.
+    assertThat(message.getList("deliveredVia")).containsExactly("whatsapp", "sms");
     assertThat(message.getString("attempts[0].error")).startsWith("not_read_in_time");
     assertThat(message.getList("attempts.channel")).containsExactly("whatsapp", "sms");
   }
@@ -185,7 +198,7 @@ class StepTimeoutTest {
     notify(statuses(wamid, to, "read"));
 
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
     assertThat(message.getString("attempts[0].status")).isEqualTo("read");
     assertThat(message.getList("attempts")).hasSize(1);
   }

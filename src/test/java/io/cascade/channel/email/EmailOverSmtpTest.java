@@ -41,7 +41,7 @@ class EmailOverSmtpTest {
             message(List.of(Map.of("channel", "email", "to", to, "subject", "Your sign-in code"))));
 
     JsonPath message = awaitStatus(key, id, "sent");
-    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getList("deliveredVia")).containsExactly("email");
     assertThat(message.getString("attempts[0].provider")).isEqualTo("smtp");
     assertThat(message.getString("attempts[0].status")).isEqualTo("sent");
     SmtpPeer.Received received =
@@ -59,7 +59,7 @@ class EmailOverSmtpTest {
     String id = send(key, message(List.of(Map.of("channel", "email", "to", to), sms())));
 
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getList("deliveredVia")).containsExactly("sms");
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
     assertThat(message.getString("attempts[0].error"))
         .startsWith("rejected: smtp")
@@ -74,7 +74,7 @@ class EmailOverSmtpTest {
     String id = send(key, message(List.of(Map.of("channel", "email", "to", to), sms())));
 
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getList("deliveredVia")).containsExactly("sms");
     assertThat(message.getString("attempts[0].status")).isEqualTo("failed");
     assertThat(message.getString("attempts[0].error")).startsWith("send_error: smtp");
     // One try and the two retries of the email sender.

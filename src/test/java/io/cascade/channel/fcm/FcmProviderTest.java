@@ -184,7 +184,7 @@ class FcmProviderTest {
     JsonPath message =
         awaitStatus(key, send(key, message(List.of(push(device), email()))), "delivered");
 
-    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getList("deliveredVia")).containsExactly("email");
     assertThat(message.getList("attempts")).hasSize(2);
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
     assertThat(message.getString("attempts[0].error")).startsWith("rejected: fcm UNREGISTERED:");

@@ -57,7 +57,7 @@ class SmppProviderTest {
     String id = send(key, sms(to, "Your code is 123456"));
 
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getList("deliveredVia")).containsExactly("sms");
     assertThat(message.getString("attempts[0].status")).isEqualTo("delivered");
     assertThat(message.getString("attempts[0].provider")).isIn("carrier-a", "carrier-b");
     assertThat(message.getInt("attempts[0].parts")).isEqualTo(1);
@@ -145,7 +145,7 @@ class SmppProviderTest {
             Map.of("route", List.of(step("sms", number("49173")), whatsapp()), "text", "Code 1"));
 
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
     assertThat(message.getList("attempts")).hasSize(2);
   }
@@ -217,7 +217,7 @@ class SmppProviderTest {
     String id =
         send(key, Map.of("route", List.of(step("sms", number("4915")), whatsapp()), "text", "x"));
     JsonPath message = awaitStatus(key, id, "delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
     // An SMS-only message accepted while every carrier is down waits for them; nothing is lost.
     String stranded = number("4915");
     String waiting = send(key, sms(stranded, "waits"));

@@ -104,7 +104,7 @@ class TwilioProviderTest {
 
     JsonPath message = awaitStatus(key, id, "delivered");
     assertThat(message.getString("attempts[0].status")).isEqualTo("delivered");
-    assertThat(message.getString("deliveredVia")).isEqualTo("sms");
+    assertThat(message.getList("deliveredVia")).containsExactly("sms");
   }
 
   @Test
@@ -254,7 +254,7 @@ class TwilioProviderTest {
 
     JsonPath message = awaitStatus(key, send(key, message(List.of(sms(to), email()))), "delivered");
 
-    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getList("deliveredVia")).containsExactly("email");
     assertThat(message.getList("attempts")).hasSize(2);
     assertThat(message.getString("attempts[0].provider")).isEqualTo("twilio-a");
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");

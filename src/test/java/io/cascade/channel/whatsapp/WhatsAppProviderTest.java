@@ -94,7 +94,7 @@ class WhatsAppProviderTest {
     notify(statuses(wamid, to, "delivered", null), true).statusCode(200);
     JsonPath delivered = awaitStatus(key, id, "delivered");
     assertThat(delivered.getString("attempts[0].status")).isEqualTo("delivered");
-    assertThat(delivered.getString("deliveredVia")).isEqualTo("whatsapp");
+    assertThat(delivered.getList("deliveredVia")).containsExactly("whatsapp");
 
     notify(statuses(wamid, to, "read", null), true).statusCode(200);
     awaitAttempt(id, "read");
@@ -201,7 +201,7 @@ class WhatsAppProviderTest {
     JsonPath message =
         awaitStatus(key, send(key, message(List.of(whatsapp(to), email()))), "delivered");
 
-    assertThat(message.getString("deliveredVia")).isEqualTo("email");
+    assertThat(message.getList("deliveredVia")).containsExactly("email");
     assertThat(message.getList("attempts")).hasSize(2);
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
     assertThat(message.getString("attempts[0].error")).startsWith("rejected: whatsapp 131026:");
