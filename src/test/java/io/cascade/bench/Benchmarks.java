@@ -62,6 +62,11 @@ final class Benchmarks {
 
   /** Prints the row and appends it to bench/results/providers.txt. */
   static void record(String line) throws IOException {
+    record(RESULTS, line);
+  }
+
+  /** Prints the row and appends it to {@code results}. */
+  static void record(Path results, String line) throws IOException {
     String row =
         Instant.now()
             + " "
@@ -70,9 +75,9 @@ final class Benchmarks {
             + Runtime.getRuntime().availableProcessors()
             + "cpu";
     System.out.println("BENCH " + row);
-    Files.createDirectories(RESULTS.getParent());
+    Files.createDirectories(results.getParent());
     Files.writeString(
-        RESULTS,
+        results,
         row + System.lineSeparator(),
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
