@@ -155,9 +155,16 @@ class CascadeTest {
     String id = send(key, message(List.of(sms(), whatsapp())));
 
     awaitStatus(key, id, "waiting");
+    // Wait for the second walk's WhatsApp attempt to have *failed*: an attempt row exists while its
+    // provider call (with retries) is still running, and switching the simulator then would let it
+    // deliver.
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> TestApi.get(key, id).getList("attempts").size() >= 3);
+        .until(
+            () -> {
+              List<String> statuses = TestApi.get(key, id).getList("attempts.status");
+              return statuses.size() >= 3 && !statuses.contains("sending");
+            });
     simulator("whatsapp", "ok", 0);
     CircuitBreakerMaintenance.get().resetAll();
 
