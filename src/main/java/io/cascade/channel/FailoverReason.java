@@ -1,5 +1,6 @@
 package io.cascade.channel;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,7 @@ public enum FailoverReason {
   /** The step waits for {@code read}; it was delivered but not read before its deadline. */
   NOT_READ_IN_TIME;
 
+  @JsonValue
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -432,6 +432,7 @@ public class Dispatcher {
       error = gaveUp.error();
     }
     attempt.error = truncate(reason.id() + ": " + error);
+    attempt.reason = reason;
     if (attempt.status == AttemptStatus.FAILED && otherProviderLeft) {
       // Same step, next provider of the channel: the claim picks it on the next pass.
       LOG.debugf(

@@ -24,9 +24,10 @@ import org.jboss.logging.Logger;
  * and starts the next step that was not rejected, in the caller's transaction: the awaited attempt
  * notes why, the message goes back to {@code sending} with {@code publish_due_at = now()} so that
  * the outbox relay republishes it, and the {@code message.failover} event is recorded. With no step
- * left, or after the message's validity, only the deadline is cleared: the message stays {@code
- * sent}, since a provider took it. The caller holds the message row's lock, taken before any lock
- * on the attempt (the receipt inbox and the step timer lock in that order, so they never deadlock).
+ * left, or after the message's validity, the attempt still notes why but only the deadline is
+ * cleared: the message stays {@code sent}, since a provider took it. The caller holds the message
+ * row's lock, taken before any lock on the attempt (the receipt inbox and the step timer lock in
+ * that order, so they never deadlock).
  */
 @ApplicationScoped
 public class StepFailover {
@@ -46,8 +47,8 @@ public class StepFailover {
           + " updated_at = now(), version = version + 1 WHERE id = $1";
   // The reason goes first, like every failover error; a receipt's error code stays after it.
   private static final String NOTE_ATTEMPT =
-      "UPDATE attempt SET error = CASE WHEN error IS NULL THEN $2 ELSE $2 || '; ' || error END"
-          + " WHERE id = $1";
+      "UPDATE attempt SET reason = $2, error = CASE WHEN $3::text IS NULL THEN error"
+          + " WHEN error IS NULL THEN $3 ELSE $3 || '; ' || error END WHERE id = $1";
   private static final String NEXT_STEP =
       "UPDATE message SET current_step = $2, status = 'SENDING', publish_due_at = now(),"
           + " step_due_at = NULL, step_attempt_id = NULL, step_wait_for = NULL,"
@@ -62,14 +63,16 @@ public class StepFailover {
   }
 
   /**
-   * Starts the step after the current one of the (locked) message for {@code reason}; {@code note}
-   * is prepended to the awaited attempt's error, or null when a receipt already explained it.
+   * Ends the current step of the (locked) message for {@code reason} and starts the next one, if
+   * any. The awaited attempt records the reason; {@code note} is prepended to its error, or null
+   * when a receipt already explained it.
    */
   public Uni<Optional<Moved>> moveOn(
       SqlConnection connection, UUID messageId, FailoverReason reason, String note) {
     return connection
         .preparedQuery(MESSAGE)
         .execute(Tuple.of(messageId))
+        .call(rows -> noteAttempt(connection, rows.iterator().next(), reason, note))
         .flatMap(
             rows -> {
               Row message = rows.iterator().next();
@@ -99,33 +102,28 @@ public class StepFailover {
                                 route.get(current).channel().id(),
                                 route.get(next.get()).channel().id(),
                                 reason.id());
-                        return start(
-                            connection,
-                            messageId,
-                            message.getUUID("step_attempt_id"),
-                            next.get(),
-                            note,
-                            moved);
+                        return start(connection, messageId, next.get(), moved);
                       });
             });
   }
 
+  private static Uni<Void> noteAttempt(
+      SqlConnection connection, Row message, FailoverReason reason, String note) {
+    UUID attemptId = message.getUUID("step_attempt_id");
+    if (attemptId == null) {
+      return Uni.createFrom().voidItem();
+    }
+    return connection
+        .preparedQuery(NOTE_ATTEMPT)
+        .execute(Tuple.of(attemptId, reason.name(), note))
+        .replaceWithVoid();
+  }
+
   private Uni<Optional<Moved>> start(
-      SqlConnection connection,
-      UUID messageId,
-      UUID attemptId,
-      int next,
-      String note,
-      Moved moved) {
-    Uni<Void> noted =
-        note == null || attemptId == null
-            ? Uni.createFrom().voidItem()
-            : connection
-                .preparedQuery(NOTE_ATTEMPT)
-                .execute(Tuple.of(attemptId, note))
-                .replaceWithVoid();
-    return noted
-        .flatMap(ignored -> connection.preparedQuery(NEXT_STEP).execute(Tuple.of(messageId, next)))
+      SqlConnection connection, UUID messageId, int next, Moved moved) {
+    return connection
+        .preparedQuery(NEXT_STEP)
+        .execute(Tuple.of(messageId, next))
         .flatMap(
             ignored ->
                 events.record(

@@ -1,6 +1,7 @@
 package io.cascade.message;
 
 import io.cascade.channel.Channel;
+import io.cascade.channel.FailoverReason;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -35,6 +36,10 @@ public class AttemptEntity {
   public AttemptStatus status;
 
   public String error;
+
+  /** Why this attempt ended its step without what the step waits for; null otherwise. */
+  @Enumerated(EnumType.STRING)
+  public FailoverReason reason;
 
   /** The provider's id for the message (the first part's for a long SMS). */
   @Column(name = "provider_message_id")

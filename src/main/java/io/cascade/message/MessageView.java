@@ -1,6 +1,7 @@
 package io.cascade.message;
 
 import io.cascade.channel.Channel;
+import io.cascade.channel.FailoverReason;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -28,6 +29,11 @@ public record MessageView(
         String callbackUrl,
     @Schema(description = "The route, with each channel's waitFor and timeoutSeconds filled in")
         List<RouteStep> route,
+    @Schema(
+            description =
+                "What became of each route step, in route order: how far it got and why the"
+                    + " cascade moved on")
+        List<StepView> steps,
     Instant createdAt,
     Instant updatedAt,
     Instant validUntil,
@@ -47,6 +53,7 @@ public record MessageView(
   /** One attempt of one route step. */
   @Schema(name = "Attempt")
   public record AttemptView(
+      @Schema(description = "Index of the route step it belongs to, from 0") int step,
       Channel channel,
       String provider,
       @Schema(
@@ -65,6 +72,11 @@ public record MessageView(
               })
           AttemptStatus status,
       @Schema(description = "Why it failed, prefixed with the failover reason") String error,
+      @Schema(
+              description =
+                  "Why the cascade moved on from it (to the next provider, step or walk of the"
+                      + " route); null if it did not")
+          FailoverReason reason,
       @Schema(description = "The provider's id for the message; receipts name it")
           String providerMessageId,
       @Schema(description = "How many parts an SMS took (concatenated SMS)") Integer parts,
@@ -73,10 +85,12 @@ public record MessageView(
 
     static AttemptView of(AttemptEntity attempt) {
       return new AttemptView(
+          attempt.step,
           attempt.channel,
           attempt.provider,
           attempt.status,
           attempt.error,
+          attempt.reason,
           attempt.providerMessageId,
           attempt.parts,
           attempt.startedAt,
@@ -93,6 +107,7 @@ public record MessageView(
         message.text,
         message.callbackUrl,
         effectiveRoute,
+        StepView.of(message, attempts),
         message.createdAt,
         message.updatedAt,
         message.validUntil,

@@ -55,6 +55,11 @@ class CascadeTest {
     assertThat(message.getString("attempts[0].provider")).isEqualTo("simulator");
     assertThat(message.getString("attempts[0].status")).isEqualTo("delivered");
     assertThat(message.getString("attempts[0].endedAt")).isNotNull();
+    assertThat(message.getString("attempts[0].reason")).isNull();
+    // The WhatsApp step was never needed.
+    assertThat(message.getList("steps.channel")).containsExactly("sms", "whatsapp");
+    assertThat(message.getList("steps.outcome")).containsExactly("delivered", "skipped");
+    assertThat(message.getList("steps.reason")).containsOnlyNulls();
   }
 
   @Test
@@ -72,6 +77,10 @@ class CascadeTest {
     assertThat(message.getString("attempts[0].error")).startsWith("send_error:");
     assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
     assertThat(message.getString("attempts[1].status")).isEqualTo("delivered");
+    assertThat(message.getList("attempts.step")).containsExactly(0, 1);
+    assertThat(message.getList("attempts.reason")).containsExactly("send_error", null);
+    assertThat(message.getList("steps.outcome")).containsExactly("failed", "delivered");
+    assertThat(message.getList("steps.reason")).containsExactly("send_error", null);
     // Transient errors are retried (2 retries by default) before the cascade moves on.
     assertThat(Metrics.sum(SMS_RETRIES, SMS_METHOD) - retriesBefore).isEqualTo(2.0);
   }
@@ -86,6 +95,7 @@ class CascadeTest {
     assertThat(message.getList("deliveredVia")).containsExactly("email");
     assertThat(message.getString("attempts[0].status")).isEqualTo("failed");
     assertThat(message.getString("attempts[0].error")).startsWith("timeout:");
+    assertThat(message.getString("steps[0].reason")).isEqualTo("timeout");
   }
 
   @Test
@@ -99,6 +109,8 @@ class CascadeTest {
     assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
     assertThat(message.getString("attempts[0].status")).isEqualTo("rejected");
     assertThat(message.getString("attempts[0].error")).startsWith("rejected:");
+    assertThat(message.getString("steps[0].outcome")).isEqualTo("rejected");
+    assertThat(message.getString("steps[0].reason")).isEqualTo("rejected");
     assertThat(Metrics.sum(SMS_RETRIES, SMS_METHOD)).isEqualTo(retriesBefore);
   }
 
@@ -203,6 +215,7 @@ class CascadeTest {
     JsonPath message = awaitStatus(key, id, "delivered");
     assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
     assertThat(message.getString("attempts[0].error")).startsWith("circuit_open:");
+    assertThat(message.getString("steps[0].reason")).isEqualTo("circuit_open");
     // Asked of the breaker itself: SmallRye Fault Tolerance registers its state gauge only in the
     // first Quarkus application of the test JVM that uses the method.
     assertThat(CircuitBreakerMaintenance.get().currentState("sms/simulator"))
@@ -223,5 +236,6 @@ class CascadeTest {
     JsonPath message = awaitStatus(key, id, "expired", Duration.ofSeconds(30));
     assertThat(message.getList("attempts.channel")).containsExactly("voice");
     assertThat(message.getList("deliveredVia")).isEmpty();
+    assertThat(message.getList("steps.outcome")).containsExactly("failed", "skipped");
   }
 }

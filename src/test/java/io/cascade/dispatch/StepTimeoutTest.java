@@ -28,6 +28,7 @@ import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -82,6 +83,12 @@ class StepTimeoutTest {
                 step("whatsapp", whatsappTo, "waitFor", "sent")));
 
     JsonPath sent = awaitStatus(key, id, "sent");
+    // While the SMS step waits for its receipt, the view says until when.
+    assertThat(sent.getString("steps[0].outcome")).isEqualTo("sent");
+    assertThat(sent.getString("steps[0].reason")).isNull();
+    assertThat(Instant.parse(sent.getString("steps[0].deadline")))
+        .isAfter(Instant.parse(sent.getString("attempts[0].endedAt")).plusMillis(4900));
+    assertThat(sent.getString("steps[1].outcome")).isEqualTo("pending");
     assertThat(sent.getString("route[0].waitFor")).isEqualTo("delivered");
     assertThat(sent.getInt("route[0].timeoutSeconds")).isEqualTo(5);
     assertThat(sent.getString("route[1].waitFor")).isEqualTo("sent");
@@ -92,6 +99,10 @@ class StepTimeoutTest {
     assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
     JsonPath done = awaitStatus(key, id, "sent");
     assertThat(done.getList("deliveredVia")).containsExactly("whatsapp");
+    assertThat(done.getString("attempts[0].reason")).isEqualTo("no_receipt_in_time");
+    assertThat(done.getList("steps.outcome")).containsExactly("sent", "sent");
+    assertThat(done.getList("steps.reason")).containsExactly("no_receipt_in_time", null);
+    assertThat(done.getList("steps.deadline")).containsOnlyNulls();
   }
 
   @Test
@@ -113,6 +124,8 @@ class StepTimeoutTest {
     assertThat(message.getString("attempts[0].error"))
         .startsWith("negative_receipt")
         .contains("034");
+    assertThat(message.getString("steps[0].outcome")).isEqualTo("undelivered");
+    assertThat(message.getString("steps[0].reason")).isEqualTo("negative_receipt");
     assertThat(message.getString("attempts[1].channel")).isEqualTo("whatsapp");
   }
 
@@ -145,6 +158,9 @@ class StepTimeoutTest {
     assertThat(message.getList("deliveredVia")).containsExactly("whatsapp", "sms");
     assertThat(message.getString("attempts[0].error")).startsWith("no_receipt_in_time");
     assertThat(message.getList("attempts.channel")).containsExactly("sms", "whatsapp", "whatsapp");
+    // The SMS step got there after all, but too late to stop the cascade.
+    assertThat(message.getList("steps.outcome")).containsExactly("delivered", "delivered");
+    assertThat(message.getList("steps.reason")).containsExactly("no_receipt_in_time", null);
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
@@ -179,6 +195,8 @@ class StepTimeoutTest {
     // The WhatsApp attempt was delivered (not read), then the SMS step delivered too.
     assertThat(message.getList("deliveredVia")).containsExactly("whatsapp", "sms");
     assertThat(message.getString("attempts[0].error")).startsWith("not_read_in_time");
+    assertThat(message.getList("steps.outcome")).containsExactly("delivered", "delivered");
+    assertThat(message.getList("steps.reason")).containsExactly("not_read_in_time", null);
     assertThat(message.getList("attempts.channel")).containsExactly("whatsapp", "sms");
   }
 
