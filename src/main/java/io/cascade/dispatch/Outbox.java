@@ -69,12 +69,18 @@ public class Outbox {
     this.config = config;
   }
 
-  /**
-   * Publishes a just-committed message; its outcome is written back in batches by {@link
-   * #writeBack}.
-   */
+  /** Publishes a just-accepted message. */
   void onAccepted(@Observes MessageAccepted accepted) {
-    Publication publication = new Publication(accepted.messageId(), accepted.publishDueAt());
+    publishCommitted(accepted.messageId(), accepted.publishDueAt());
+  }
+
+  /**
+   * Publishes a message whose row was just committed with {@code publish_due_at = dueAt} (new, or
+   * moved on to its next step); the relay publishes it at {@code dueAt} unless this is confirmed.
+   * The broker's answer is written back in batches by {@link #writeBack}.
+   */
+  void publishCommitted(UUID messageId, Instant dueAt) {
+    Publication publication = new Publication(messageId, dueAt);
     publisher
         .publish(publication.messageId())
         .subscribe()

@@ -4,6 +4,7 @@ import io.cascade.channel.FailoverReason;
 import io.cascade.message.MessageStatus;
 import io.cascade.message.RouteConverter;
 import io.cascade.message.RouteStep;
+import io.cascade.observability.CascadeMetrics;
 import io.cascade.webhook.WebhookEvents;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,8 +36,13 @@ public class StepFailover {
 
   private static final Logger LOG = Logger.getLogger(StepFailover.class);
 
-  /** A step left for the next one; counted by the caller once its transaction committed. */
-  public record Moved(String from, String to, String reason) {}
+  /**
+   * A step left for the next one; handed to {@link #committed} once the caller's transaction
+   * committed. {@code publishDueAt} is the message's outbox deadline, cleared when the broker
+   * confirms the publication.
+   */
+  public record Moved(
+      UUID messageId, String from, String to, String reason, Instant publishDueAt) {}
 
   private static final String MESSAGE =
       "SELECT route, current_step, step_attempt_id, valid_until <= now() AS expired"
@@ -49,17 +56,38 @@ public class StepFailover {
   private static final String NOTE_ATTEMPT =
       "UPDATE attempt SET reason = $2, error = CASE WHEN $3::text IS NULL THEN error"
           + " WHEN error IS NULL THEN $3 ELSE $3 || '; ' || error END WHERE id = $1";
+  // Published right after the commit (committed); the relay takes over if that has not been
+  // confirmed when the lease runs out, as for a new message.
   private static final String NEXT_STEP =
-      "UPDATE message SET current_step = $2, status = 'SENDING', publish_due_at = now(),"
+      "UPDATE message SET current_step = $2, status = 'SENDING',"
+          + " publish_due_at = now() + make_interval(secs => $3),"
           + " step_due_at = NULL, step_attempt_id = NULL, step_wait_for = NULL,"
-          + " updated_at = now(), version = version + 1 WHERE id = $1";
+          + " updated_at = now(), version = version + 1 WHERE id = $1 RETURNING publish_due_at";
 
   private static final RouteConverter ROUTES = new RouteConverter();
 
   private final WebhookEvents events;
+  private final Outbox outbox;
+  private final OutboxConfig outboxConfig;
+  private final CascadeMetrics metrics;
 
-  StepFailover(WebhookEvents events) {
+  StepFailover(
+      WebhookEvents events, Outbox outbox, OutboxConfig outboxConfig, CascadeMetrics metrics) {
     this.events = events;
+    this.outbox = outbox;
+    this.outboxConfig = outboxConfig;
+    this.metrics = metrics;
+  }
+
+  /**
+   * After the transaction that moved them committed: counts the failovers and publishes the
+   * messages at once, so the next step does not wait for the outbox relay's next round.
+   */
+  public void committed(List<Moved> moved) {
+    for (Moved step : moved) {
+      metrics.failover(step.from(), step.to(), step.reason());
+      outbox.publishCommitted(step.messageId(), step.publishDueAt());
+    }
   }
 
   /**
@@ -97,12 +125,13 @@ public class StepFailover {
                         if (next.isEmpty()) {
                           return clear(connection, messageId);
                         }
-                        Moved moved =
-                            new Moved(
-                                route.get(current).channel().id(),
-                                route.get(next.get()).channel().id(),
-                                reason.id());
-                        return start(connection, messageId, next.get(), moved);
+                        return start(
+                            connection,
+                            messageId,
+                            next.get(),
+                            route.get(current).channel().id(),
+                            route.get(next.get()).channel().id(),
+                            reason);
                       });
             });
   }
@@ -120,27 +149,41 @@ public class StepFailover {
   }
 
   private Uni<Optional<Moved>> start(
-      SqlConnection connection, UUID messageId, int next, Moved moved) {
+      SqlConnection connection,
+      UUID messageId,
+      int next,
+      String from,
+      String to,
+      FailoverReason reason) {
+    double lease = outboxConfig.publishLease().toMillis() / 1000.0;
     return connection
         .preparedQuery(NEXT_STEP)
-        .execute(Tuple.of(messageId, next))
-        .flatMap(
-            ignored ->
+        .execute(Tuple.of(messageId, next, lease))
+        .map(
+            rows ->
+                new Moved(
+                    messageId,
+                    from,
+                    to,
+                    reason.id(),
+                    rows.iterator().next().getOffsetDateTime("publish_due_at").toInstant()))
+        .call(
+            moved ->
                 events.record(
                     connection,
                     messageId,
                     WebhookEvents.Type.FAILOVER,
                     new JsonObject()
                         .put("status", MessageStatus.SENDING.id())
-                        .put("from", moved.from())
-                        .put("to", moved.to())
-                        .put("reason", moved.reason())))
+                        .put("from", from)
+                        .put("to", to)
+                        .put("reason", reason.id())))
         .invoke(
             () ->
                 LOG.debugf(
                     "message %s: %s step ended (%s), failing over to %s",
-                    messageId, moved.from(), moved.reason(), moved.to()))
-        .replaceWith(Optional.of(moved));
+                    messageId, from, reason.id(), to))
+        .map(Optional::of);
   }
 
   private static Uni<Optional<Moved>> clear(SqlConnection connection, UUID messageId) {

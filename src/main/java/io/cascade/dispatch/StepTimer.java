@@ -2,17 +2,21 @@ package io.cascade.dispatch;
 
 import io.cascade.channel.FailoverReason;
 import io.cascade.message.AttemptStatus;
+import io.cascade.message.StepsConfig;
 import io.cascade.message.WaitFor;
-import io.cascade.observability.CascadeMetrics;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,7 +24,9 @@ import org.jboss.logging.Logger;
  * message.step_due_at}). Due messages are claimed with {@code FOR UPDATE SKIP LOCKED} in the
  * transaction that moves them on, so a deadline fires once however many replicas look, and since
  * the deadline is a row it survives restarts. A receipt being applied holds the message's lock, so
- * the timer skips it and looks again on the next tick, when the step may have succeeded.
+ * the timer skips it and looks again on the next tick, when the step may have succeeded. It ticks
+ * on a Vert.x timer ({@code cascade.steps.check-interval}, 250 ms by default) rather than
+ * {@code @Scheduled}, whose 1 s floor would make every timeout up to a second late.
  */
 @ApplicationScoped
 public class StepTimer {
@@ -36,18 +42,38 @@ public class StepTimer {
   private final Pool database;
   private final StepFailover failover;
   private final OutboxConfig outbox;
-  private final CascadeMetrics metrics;
+  private final StepsConfig steps;
+  private Vertx vertx;
+  private long timer;
 
-  StepTimer(Pool database, StepFailover failover, OutboxConfig outbox, CascadeMetrics metrics) {
+  StepTimer(Pool database, StepFailover failover, OutboxConfig outbox, StepsConfig steps) {
     this.database = database;
     this.failover = failover;
     this.outbox = outbox;
-    this.metrics = metrics;
+    this.steps = steps;
   }
 
-  @Scheduled(
-      every = "${cascade.steps.check-interval:1s}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void start(@Observes StartupEvent startup, Vertx vertx) {
+    this.vertx = vertx;
+    AtomicBoolean running = new AtomicBoolean();
+    timer =
+        vertx.setPeriodic(
+            steps.checkInterval().toMillis(),
+            ignored -> {
+              // One check at a time per replica: a slow one is not overtaken by the next tick.
+              if (running.compareAndSet(false, true)) {
+                fire().subscribe().with(done -> running.set(false), failure -> running.set(false));
+              }
+            });
+  }
+
+  void stop(@Observes ShutdownEvent shutdown) {
+    if (vertx != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Moves on every step whose deadline passed, up to a batch. */
   Uni<Void> fire() {
     return database
         .withTransaction(
@@ -78,7 +104,7 @@ public class StepTimer {
                           }
                           return done.replaceWith(moved);
                         }))
-        .invoke(moved -> moved.forEach(m -> metrics.failover(m.from(), m.to(), m.reason())))
+        .invoke(failover::committed)
         .replaceWithVoid()
         .onFailure()
         .invoke(failure -> LOG.warnf("step deadline check failed: %s", failure.toString()))

@@ -14,7 +14,7 @@ import java.time.Duration;
 public interface StepsConfig {
 
   /** How often the step timer looks for steps whose deadline passed. */
-  @WithDefault("1s")
+  @WithDefault("250ms")
   Duration checkInterval();
 
   StepDefaults sms();

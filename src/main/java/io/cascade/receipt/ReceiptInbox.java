@@ -123,7 +123,7 @@ public class ReceiptInbox {
                   .flatMap(inserted -> apply(connection, id, receipt, moved, doubles));
             })
         .invoke(() -> metrics.receipt(receipt.provider(), receipt.status().id()))
-        .invoke(() -> countAfterCommit(moved, doubles))
+        .invoke(() -> afterCommit(moved, doubles))
         .replaceWithVoid();
   }
 
@@ -167,14 +167,14 @@ public class ReceiptInbox {
                           }
                           return matched;
                         }))
-        .invoke(() -> countAfterCommit(moved, doubles));
+        .invoke(() -> afterCommit(moved, doubles));
   }
 
   /** A late receipt delivered the step of {@code second} after {@code first} delivered. */
   private record DoubleDelivery(String first, String second) {}
 
-  private void countAfterCommit(List<StepFailover.Moved> moved, List<DoubleDelivery> doubles) {
-    moved.forEach(m -> metrics.failover(m.from(), m.to(), m.reason()));
+  private void afterCommit(List<StepFailover.Moved> moved, List<DoubleDelivery> doubles) {
+    failover.committed(moved);
     doubles.forEach(d -> metrics.doubleDelivery(d.first(), d.second()));
   }
 
