@@ -130,6 +130,34 @@ class StepTimeoutTest {
   }
 
   @Test
+  void noStepStartsAfterTheValidityEvenIfTheDeadlineWouldAllowIt() {
+    Map<String, Object> body =
+        new HashMap<>(
+            route(
+                step("sms", smsNumber("49176"), "timeoutSeconds", 60),
+                step("whatsapp", newNumber(), "waitFor", "sent")));
+    body.put("validitySeconds", 10);
+
+    String id = send(key, body);
+
+    // The step's deadline is cut to the message's validity ...
+    JsonPath sent = awaitStatus(key, id, "sent");
+    assertThat(sent.getString("steps[0].deadline")).isEqualTo(sent.getString("validUntil"));
+    Instant validUntil = Instant.parse(sent.getString("validUntil"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> get(key, id).getString("steps[0].deadline") == null);
+    // ... and when it passes, the step ends without starting the next one: a provider took the
+    // message, so it stays sent.
+    JsonPath message = get(key, id);
+    assertThat(Instant.now()).isAfterOrEqualTo(validUntil);
+    assertThat(message.getString("status")).isEqualTo("sent");
+    assertThat(message.getList("attempts.channel")).containsExactly("sms");
+    assertThat(message.getList("steps.outcome")).containsExactly("sent", "skipped");
+    assertThat(message.getString("steps[0].reason")).isEqualTo("no_receipt_in_time");
+  }
+
+  @Test
   void aLateReceiptIsRecordedOnItsAttemptAndCountedAsADoubleDelivery() {
     double doublesBefore = doubleDeliveries("whatsapp", "sms");
     PEERS.forEach(peer -> peer.holdReceipts = true);
