@@ -88,6 +88,8 @@ class ObservabilityTest {
         .body("paths", hasKey("/admin/v1/simulator/{channel}"))
         .body("components.schemas", hasKey("Problem"))
         .body("components.schemas", hasKey("Message"))
+        .body("components.schemas.Message.properties", hasKey("steps"))
+        .body("components.schemas.Step.properties.reason.enum", hasItem("no_receipt_in_time"))
         .body("paths.'/v1/messages'.post.responses.keySet()", hasItem("202"));
     given().get("/q/swagger-ui/").then().statusCode(200);
   }
