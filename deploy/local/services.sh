@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the local PostgreSQL and RabbitMQ are running and hold what Cascade needs:
 #   - PostgreSQL role "cascade" (trust auth on loopback) owning databases "cascade" and "cascade_test";
-#   - RabbitMQ virtual host "cascade-test", so tests never touch the default vhost's queues.
+#   - RabbitMQ virtual hosts "cascade-test" (the @QuarkusTest suite) and "cascade-it" (the service
+#     processes that integration tests such as StepTimerIT start), with all permissions for guest,
+#     so tests never touch the default vhost's queues.
 # Idempotent: run it as often as you like. Used by deploy/local/run.sh, by `./mvnw verify`
 # (before the tests) and by .ci/run. Override with CASCADE_DB_HOST/CASCADE_DB_PORT.
 set -euo pipefail
@@ -38,11 +40,15 @@ ensure_rabbitmq() {
     sleep 2
   fi
   rabbitmqctl -q await_startup --timeout 90 >/dev/null
-  if ! rabbitmqctl -q list_vhosts | grep -qx "cascade-test"; then
-    log "creating RabbitMQ vhost cascade-test"
-    rabbitmqctl -q add_vhost cascade-test
-  fi
-  rabbitmqctl -q set_permissions -p cascade-test guest ".*" ".*" ".*"
+  local vhosts
+  vhosts=$(rabbitmqctl -q list_vhosts)
+  for vhost in cascade-test cascade-it; do
+    if ! grep -qx "$vhost" <<<"$vhosts"; then
+      log "creating RabbitMQ vhost $vhost"
+      rabbitmqctl -q add_vhost "$vhost"
+    fi
+    rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*"
+  done
 }
 
 ensure_postgres
