@@ -16,8 +16,13 @@ public final class Metrics {
    * when there is none.
    */
   public static double sum(String name, String... labels) {
+    return sumIn(scrape(), name, labels);
+  }
+
+  /** {@link #sum} over a scrape taken elsewhere (e.g. from a service process of an IT). */
+  public static double sumIn(String scrape, String name, String... labels) {
     double total = 0;
-    for (String line : scrape().split("\n")) {
+    for (String line : scrape.split("\n")) {
       if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
         continue;
       }
