@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,16 @@ public class WebhookDeliverer {
 
   /** Header carrying {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
   public static final String SIGNATURE_HEADER = "Cascade-Signature";
+
+  /**
+   * Longest Retry-After taken as given, 2^31 seconds (68 years): what RFC 9111 section 1.2.2 has a
+   * recipient assume for a delta-seconds too large to represent. Anything this long gives the event
+   * up (it is past max-age); the cap only keeps the arithmetic from overflowing.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(1L << 31);
+
+  private static final BigInteger MAX_RETRY_AFTER_SECONDS =
+      BigInteger.valueOf(MAX_RETRY_AFTER.toSeconds());
 
   // Tenants already at their cap on this replica are left out of the claim; the rest of their due
   // events wait for the next poll.
@@ -240,23 +251,27 @@ public class WebhookDeliverer {
   }
 
   /**
-   * A Retry-After header (seconds or an HTTP date) as a wait, or null when absent or unreadable.
+   * A Retry-After header (delay-seconds or an HTTP-date) as a wait from now, at most {@link
+   * #MAX_RETRY_AFTER}; null when absent or unreadable.
    */
   static Duration retryAfter(String header) {
     if (header == null || header.isBlank()) {
       return null;
     }
     String value = header.trim();
+    if (value.matches("\\d+")) {
+      // A BigInteger: more digits than a long holds are as good as forever, so capped as well.
+      return Duration.ofSeconds(new BigInteger(value).min(MAX_RETRY_AFTER_SECONDS).longValue());
+    }
     try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration wait = Duration.between(Instant.now(), at);
-        return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException notADate) {
-        return null;
+      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration wait = Duration.between(Instant.now(), at);
+      if (wait.isNegative()) {
+        return Duration.ZERO;
       }
+      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    } catch (DateTimeParseException notADate) {
+      return null;
     }
   }
 

@@ -29,7 +29,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -213,29 +215,36 @@ class WebhookTest {
   void retryAfterIsHonoured() {
     String path = newPath();
     setWebhook(key, WebhookReceivers.receiver(), path);
-    WireMockServer receiver = WebhookReceivers.receiver();
-    String scenario = "busy-" + path;
-    receiver.stubFor(
-        post(urlEqualTo(path))
-            .inScenario(scenario)
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
-            .willSetStateTo("ok"));
-    receiver.stubFor(
-        post(urlEqualTo(path))
-            .inScenario(scenario)
-            .whenScenarioStateIs("ok")
-            .willReturn(aResponse().withStatus(200)));
+    busyOnceThenOk(path, 429, "2");
 
     String id = send(key, message(List.of(sms())));
 
     awaitEvents(id, 1, "delivered");
-    List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlEqualTo(path)));
+    List<LoggedRequest> requests = requests(path);
     assertThat(requests).hasSize(2);
     long gapMillis =
         requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
     // Without Retry-After the first retry would come after about 200 ms.
     assertThat(gapMillis).isGreaterThanOrEqualTo(1_900);
+  }
+
+  @Test
+  void retryAfterAsAnHttpDateIsHonoured() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    // A whole second, as an HTTP-date has it: 2 to 3 s from now.
+    Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+    busyOnceThenOk(path, 503, RetryAfterTest.httpDate(notBefore));
+
+    String id = send(key, message(List.of(sms())));
+
+    awaitEvents(id, 1, "delivered");
+    List<LoggedRequest> requests = requests(path);
+    assertThat(requests).hasSize(2);
+    // The first request came before the date, so there was a wait to honour; the retry (~200 ms
+    // later without Retry-After) came not before it.
+    assertThat(requests.get(0).getLoggedDate().toInstant()).isBefore(notBefore);
+    assertThat(requests.get(1).getLoggedDate().toInstant()).isAfterOrEqualTo(notBefore);
   }
 
   @Test
@@ -388,6 +397,32 @@ class WebhookTest {
         .statusCode(200)
         .extract()
         .jsonPath();
+  }
+
+  /** Answers {@code status} with {@code Retry-After} to the first request on path, then 200. */
+  private static void busyOnceThenOk(String path, int status, String retryAfter) {
+    String scenario = "busy-" + path;
+    WebhookReceivers.receiver()
+        .stubFor(
+            post(urlEqualTo(path))
+                .inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(status).withHeader("Retry-After", retryAfter))
+                .willSetStateTo("ok"));
+    WebhookReceivers.receiver()
+        .stubFor(
+            post(urlEqualTo(path))
+                .inScenario(scenario)
+                .whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200)));
+  }
+
+  /** The requests the receiver got on {@code path}, in the order they came. */
+  private static List<LoggedRequest> requests(String path) {
+    List<LoggedRequest> requests =
+        new ArrayList<>(WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path))));
+    requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+    return requests;
   }
 
   /** Waits until the message has {@code count} events, the last one in delivery {@code state}. */
