@@ -50,6 +50,9 @@ public class WebhookDeliverer {
   /** Header carrying {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
   public static final String SIGNATURE_HEADER = "Cascade-Signature";
 
+  /** The last error of an event given up because its tenant removed the webhook. */
+  static final String WEBHOOK_REMOVED = "the tenant's webhook was removed";
+
   /**
    * Longest Retry-After taken as given, 2^31 seconds (68 years): what RFC 9111 section 1.2.2 has a
    * recipient assume for a delta-seconds too large to represent. Anything this long gives the event
@@ -71,20 +74,23 @@ public class WebhookDeliverer {
           + " RETURNING e.id, e.tenant_id, e.url, e.body, e.created_at, e.attempts, e.last_error,"
           + " due.next_attempt_at AS due_at,"
           + " (SELECT secret FROM tenant_webhook w WHERE w.tenant_id = e.tenant_id) AS secret";
+  // Only DELIVERED may change an event given up meanwhile (its tenant removed the webhook while
+  // it was being sent): what got through is recorded as delivered; the other outcomes leave it be.
   private static final String DELIVERED =
       "UPDATE webhook_event SET state = 'DELIVERED', attempts = attempts + 1,"
           + " delivered_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = $1";
   // The wait, but never past the event's deadline ($4): the last retry is made at it.
   private static final String RETRY =
       "UPDATE webhook_event SET attempts = attempts + 1, last_error = $2,"
-          + " next_attempt_at = LEAST(now() + make_interval(secs => $3), $4) WHERE id = $1";
+          + " next_attempt_at = LEAST(now() + make_interval(secs => $3), $4)"
+          + " WHERE id = $1 AND state = 'PENDING'";
   // $3 counts the attempt (1) or not (0, given up without a request).
   private static final String GIVE_UP =
       "UPDATE webhook_event SET state = 'FAILED', attempts = attempts + $3, last_error = $2,"
-          + " next_attempt_at = NULL WHERE id = $1";
+          + " next_attempt_at = NULL WHERE id = $1 AND state = 'PENDING'";
   // Back to when it fell due: its place in line, and the deadline check, stay as they were.
   private static final String RELEASE =
-      "UPDATE webhook_event SET next_attempt_at = $2 WHERE id = $1";
+      "UPDATE webhook_event SET next_attempt_at = $2 WHERE id = $1 AND state = 'PENDING'";
 
   private final Pool database;
   private final WebhookConfig config;
@@ -230,8 +236,9 @@ public class WebhookDeliverer {
 
   /** Why {@code event} is given up without a request, or null when it is to be sent. */
   private String unsendable(Claimed event) {
+    // The DELETE gives up what is pending; this catches an event recorded while it ran.
     if (event.secret() == null) {
-      return "the tenant's webhook was removed";
+      return WEBHOOK_REMOVED;
     }
     // Judged by when the attempt fell due, not by when a poll came round to it (a moment later, or
     // long after an outage): the last retry, due right at the deadline, is still made. One due

@@ -165,6 +165,39 @@ class WebhookTest {
   }
 
   @Test
+  void removingTheWebhookGivesUpPendingEventsCallbackUrlsIncluded() {
+    String tenantPath = newPath();
+    String ownPath = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), tenantPath);
+    // Both receivers ask to come back in a minute: the events are pending, none in flight.
+    for (String path : List.of(tenantPath, ownPath)) {
+      WebhookReceivers.receiver()
+          .stubFor(
+              post(urlEqualTo(path))
+                  .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
+    }
+    String toTenantUrl = send(key, message(List.of(sms())));
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("callbackUrl", WebhookReceivers.receiver().baseUrl() + ownPath);
+    String toOwnUrl = send(key, body);
+    awaitAttempts(toTenantUrl, 1);
+    awaitAttempts(toOwnUrl, 1);
+
+    as(key).delete("/v1/webhook").then().statusCode(204);
+    // Given up at once, not when they fall due; a new webhook brings none of them back.
+    setWebhook(key, WebhookReceivers.receiver(), tenantPath);
+
+    for (String id : List.of(toTenantUrl, toOwnUrl)) {
+      JsonPath events = events(id);
+      assertThat(events.getString("[0].delivery.state")).isEqualTo("failed");
+      assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(1);
+      assertThat(events.getString("[0].delivery.lastError"))
+          .isEqualTo("the tenant's webhook was removed");
+      assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
+    }
+  }
+
+  @Test
   void serverErrorsAreRetriedUntilDelivered() {
     String path = newPath();
     setWebhook(key, WebhookReceivers.receiver(), path);
