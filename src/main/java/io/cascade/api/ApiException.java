@@ -1,6 +1,7 @@
 package io.cascade.api;
 
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.Response.StatusType;
 import java.util.List;
 
 /**
@@ -8,15 +9,35 @@ import java.util.List;
  */
 public class ApiException extends RuntimeException {
 
-  private final Status status;
+  /** 422, for which {@link Status} has no constant. */
+  private static final StatusType UNPROCESSABLE_CONTENT =
+      new StatusType() {
+        @Override
+        public int getStatusCode() {
+          return 422;
+        }
+
+        @Override
+        public Status.Family getFamily() {
+          return Status.Family.CLIENT_ERROR;
+        }
+
+        @Override
+        public String getReasonPhrase() {
+          return "Unprocessable Content";
+        }
+      };
+
+  private final StatusType status;
   private final String type;
   private final List<Problem.FieldError> errors;
 
-  public ApiException(Status status, String type, String detail) {
+  public ApiException(StatusType status, String type, String detail) {
     this(status, type, detail, null);
   }
 
-  private ApiException(Status status, String type, String detail, List<Problem.FieldError> errors) {
+  private ApiException(
+      StatusType status, String type, String detail, List<Problem.FieldError> errors) {
     super(detail, null, false, false);
     this.status = status;
     this.type = type;
@@ -27,6 +48,15 @@ public class ApiException extends RuntimeException {
   public static ApiException invalidFields(List<Problem.FieldError> errors) {
     return new ApiException(
         Status.BAD_REQUEST, "validation", "The request has invalid fields.", errors);
+  }
+
+  /**
+   * A well-formed request that cannot be carried out as the tenant's setup stands (422), with the
+   * fields it is about.
+   */
+  public static ApiException unprocessable(
+      String type, String detail, List<Problem.FieldError> errors) {
+    return new ApiException(UNPROCESSABLE_CONTENT, type, detail, errors);
   }
 
   public static ApiException notFound(String detail) {
@@ -42,7 +72,7 @@ public class ApiException extends RuntimeException {
     return new ApiException(Status.UNAUTHORIZED, "bad-signature", detail);
   }
 
-  public Status status() {
+  public StatusType status() {
     return status;
   }
 

@@ -108,6 +108,15 @@ public class MessageResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "callbackUrl given while the tenant has no webhook (PUT /v1/webhook first); nothing"
+              + " stored",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   public Uni<Response> send(
       @Parameter(
               in = ParameterIn.HEADER,

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cascade.api.ApiException;
 import io.cascade.api.Digests;
+import io.cascade.api.Problem;
 import io.cascade.api.Timestamps;
 import io.cascade.dispatch.OutboxConfig;
+import io.cascade.webhook.WebhookEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -39,6 +41,7 @@ public class MessageService {
   private final Event<MessageAccepted> acceptedEvents;
   private final OutboxConfig outbox;
   private final StepsConfig steps;
+  private final WebhookEvents webhookEvents;
 
   MessageService(
       MessageRepository messages,
@@ -46,13 +49,15 @@ public class MessageService {
       ObjectMapper json,
       Event<MessageAccepted> acceptedEvents,
       OutboxConfig outbox,
-      StepsConfig steps) {
+      StepsConfig steps,
+      WebhookEvents webhookEvents) {
     this.messages = messages;
     this.attempts = attempts;
     this.json = json;
     this.acceptedEvents = acceptedEvents;
     this.outbox = outbox;
     this.steps = steps;
+    this.webhookEvents = webhookEvents;
   }
 
   /**
@@ -146,6 +151,39 @@ public class MessageService {
   }
 
   private Uni<Accepted> insert(
+      UUID tenantId, String idempotencyKey, String requestHash, SendMessageRequest request) {
+    // Checked only for a new message, so that a replay still answers the one its key created; and
+    // inside the transaction, so that a refusal stores nothing.
+    if (request.callbackUrl() == null) {
+      return persist(tenantId, idempotencyKey, requestHash, request);
+    }
+    return webhookEvents
+        .recordedFor(tenantId)
+        .flatMap(
+            recorded -> {
+              if (!recorded) {
+                throw noWebhookForCallbackUrl();
+              }
+              return persist(tenantId, idempotencyKey, requestHash, request);
+            });
+  }
+
+  /**
+   * A callbackUrl's events are signed with the tenant's webhook secret and recorded only while it
+   * has one: without it they would silently never be sent.
+   */
+  private static ApiException noWebhookForCallbackUrl() {
+    return ApiException.unprocessable(
+        "webhook-required",
+        "A callbackUrl needs the tenant's webhook, whose secret signs every event.",
+        List.of(
+            new Problem.FieldError(
+                "callbackUrl",
+                "needs the tenant's webhook: set it first with PUT /v1/webhook (its secret signs"
+                    + " every event)")));
+  }
+
+  private Uni<Accepted> persist(
       UUID tenantId, String idempotencyKey, String requestHash, SendMessageRequest request) {
     Instant now = Timestamps.now();
     MessageEntity message = new MessageEntity();

@@ -25,7 +25,11 @@ public record SendMessageRequest(
     // Left out of the idempotency hash when absent, so keys used before it existed still match.
     @JsonInclude(JsonInclude.Include.NON_NULL)
         @WebhookUrl
-        @Schema(description = "Webhook URL for this message's events, instead of the tenant's")
+        @Schema(
+            description =
+                "Webhook URL for this message's events, instead of the tenant's. Needs the"
+                    + " tenant's webhook all the same (PUT /v1/webhook): its secret signs every"
+                    + " event, so without one the request is refused with 422.")
         String callbackUrl) {
 
   /** Validity used when the request names none. */

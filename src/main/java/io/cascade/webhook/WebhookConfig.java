@@ -24,7 +24,7 @@ public interface WebhookConfig {
   @WithDefault("1h")
   Duration retryMaxDelay();
 
-  /** An event not delivered this long after it happened is given up. */
+  /** Attempts fall due until this long after the event happened (the last at that moment). */
   @WithDefault("24h")
   Duration maxAge();
 

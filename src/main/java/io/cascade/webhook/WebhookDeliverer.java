@@ -16,9 +16,12 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -47,26 +50,47 @@ public class WebhookDeliverer {
   /** Header carrying {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
   public static final String SIGNATURE_HEADER = "Cascade-Signature";
 
+  /** The last error of an event given up because its tenant removed the webhook. */
+  static final String WEBHOOK_REMOVED = "the tenant's webhook was removed";
+
+  /**
+   * Longest Retry-After taken as given, 2^31 seconds (68 years): what RFC 9111 section 1.2.2 has a
+   * recipient assume for a delta-seconds too large to represent. Anything this long gives the event
+   * up (it is past max-age); the cap only keeps the arithmetic from overflowing.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(1L << 31);
+
+  private static final BigInteger MAX_RETRY_AFTER_SECONDS =
+      BigInteger.valueOf(MAX_RETRY_AFTER.toSeconds());
+
   // Tenants already at their cap on this replica are left out of the claim; the rest of their due
-  // events wait for the next poll.
+  // events wait for the next poll. due_at is when the event fell due, before the lease moved it on.
   private static final String CLAIM_DUE =
       "UPDATE webhook_event e SET next_attempt_at = now() + make_interval(secs => $2)"
-          + " WHERE e.id IN (SELECT id FROM webhook_event WHERE state = 'PENDING'"
+          + " FROM (SELECT id, next_attempt_at FROM webhook_event WHERE state = 'PENDING'"
           + " AND next_attempt_at <= now() AND NOT (tenant_id = ANY($3))"
-          + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-          + " RETURNING e.id, e.tenant_id, e.url, e.body, e.created_at, e.attempts,"
+          + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due"
+          + " WHERE e.id = due.id"
+          + " RETURNING e.id, e.tenant_id, e.url, e.body, e.created_at, e.attempts, e.last_error,"
+          + " due.next_attempt_at AS due_at,"
           + " (SELECT secret FROM tenant_webhook w WHERE w.tenant_id = e.tenant_id) AS secret";
+  // Only DELIVERED may change an event given up meanwhile (its tenant removed the webhook while
+  // it was being sent): what got through is recorded as delivered; the other outcomes leave it be.
   private static final String DELIVERED =
       "UPDATE webhook_event SET state = 'DELIVERED', attempts = attempts + 1,"
           + " delivered_at = now(), next_attempt_at = NULL, last_error = NULL WHERE id = $1";
+  // The wait, but never past the event's deadline ($4): the last retry is made at it.
   private static final String RETRY =
       "UPDATE webhook_event SET attempts = attempts + 1, last_error = $2,"
-          + " next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1";
+          + " next_attempt_at = LEAST(now() + make_interval(secs => $3), $4)"
+          + " WHERE id = $1 AND state = 'PENDING'";
+  // $3 counts the attempt (1) or not (0, given up without a request).
   private static final String GIVE_UP =
-      "UPDATE webhook_event SET state = 'FAILED', attempts = attempts + 1, last_error = $2,"
-          + " next_attempt_at = NULL WHERE id = $1";
+      "UPDATE webhook_event SET state = 'FAILED', attempts = attempts + $3, last_error = $2,"
+          + " next_attempt_at = NULL WHERE id = $1 AND state = 'PENDING'";
+  // Back to when it fell due: its place in line, and the deadline check, stay as they were.
   private static final String RELEASE =
-      "UPDATE webhook_event SET next_attempt_at = now() WHERE id = $1";
+      "UPDATE webhook_event SET next_attempt_at = $2 WHERE id = $1 AND state = 'PENDING'";
 
   private final Pool database;
   private final WebhookConfig config;
@@ -78,7 +102,10 @@ public class WebhookDeliverer {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<UUID, Integer> inFlightPerTenant = new ConcurrentHashMap<>();
 
-  /** A claimed event; {@code secret} is null when the tenant's webhook was removed since. */
+  /**
+   * A claimed event, due at {@code dueAt}; {@code secret} is null when the tenant's webhook was
+   * removed since.
+   */
   private record Claimed(
       UUID id,
       UUID tenantId,
@@ -86,6 +113,8 @@ public class WebhookDeliverer {
       String body,
       Instant createdAt,
       int attempts,
+      String lastError,
+      Instant dueAt,
       String secret) {}
 
   /** What one delivery came to. */
@@ -94,7 +123,8 @@ public class WebhookDeliverer {
 
     record Retry(String error, Duration retryAfter) implements Outcome {}
 
-    record GiveUp(String error) implements Outcome {}
+    /** Given up; {@code attempted} when a request was made, which counts as an attempt. */
+    record GiveUp(String error, boolean attempted) implements Outcome {}
   }
 
   WebhookDeliverer(Pool database, WebhookConfig config, CascadeMetrics metrics, Vertx vertx) {
@@ -160,6 +190,8 @@ public class WebhookDeliverer {
                         row.getString("body"),
                         row.getOffsetDateTime("created_at").toInstant(),
                         row.getInteger("attempts"),
+                        row.getString("last_error"),
+                        row.getOffsetDateTime("due_at").toInstant(),
                         row.getString("secret")));
               }
             })
@@ -177,14 +209,15 @@ public class WebhookDeliverer {
       // for a later poll, no attempt counted. Should the release fail, the lease hands it back.
       database
           .preparedQuery(RELEASE)
-          .execute(Tuple.of(event.id()))
+          .execute(Tuple.of(event.id(), timestamp(event.dueAt())))
           .subscribe()
           .with(released -> {}, failure -> LOG.debugf("release failed: %s", failure));
       return;
     }
+    String unsendable = unsendable(event);
     Uni<Outcome> outcome =
-        event.secret() == null
-            ? Uni.createFrom().item(new Outcome.GiveUp("the tenant's webhook was removed"))
+        unsendable != null
+            ? Uni.createFrom().item(new Outcome.GiveUp(unsendable, false))
             : post(event);
     outcome
         .flatMap(result -> record(event, result))
@@ -199,6 +232,30 @@ public class WebhookDeliverer {
                 LOG.warnf("webhook event %s: outcome not recorded: %s", event.id(), failure);
               }
             });
+  }
+
+  /** Why {@code event} is given up without a request, or null when it is to be sent. */
+  private String unsendable(Claimed event) {
+    // The DELETE gives up what is pending; this catches an event recorded while it ran.
+    if (event.secret() == null) {
+      return WEBHOOK_REMOVED;
+    }
+    // Judged by when the attempt fell due, not by when a poll came round to it (a moment later, or
+    // long after an outage): the last retry, due right at the deadline, is still made. One due
+    // after it (handed back by a lease that ran out past it) is not.
+    if (event.dueAt().isAfter(deadline(event))) {
+      return pastMaxAge(event.lastError());
+    }
+    return null;
+  }
+
+  /** The last moment an attempt may fall due: {@code max-age} after the event happened. */
+  private Instant deadline(Claimed event) {
+    return event.createdAt().plus(config.maxAge());
+  }
+
+  private static String pastMaxAge(String lastError) {
+    return (lastError == null ? "" : lastError + "; ") + "not delivered within max-age";
   }
 
   private Uni<Outcome> post(Claimed event) {
@@ -236,27 +293,31 @@ public class WebhookDeliverer {
     if (status == 408 || status == 429 || status >= 500) {
       return new Outcome.Retry(error, retryAfter(response.getHeader("Retry-After")));
     }
-    return new Outcome.GiveUp(error);
+    return new Outcome.GiveUp(error, true);
   }
 
   /**
-   * A Retry-After header (seconds or an HTTP date) as a wait, or null when absent or unreadable.
+   * A Retry-After header (delay-seconds or an HTTP-date) as a wait from now, at most {@link
+   * #MAX_RETRY_AFTER}; null when absent or unreadable.
    */
   static Duration retryAfter(String header) {
     if (header == null || header.isBlank()) {
       return null;
     }
     String value = header.trim();
+    if (value.matches("\\d+")) {
+      // A BigInteger: more digits than a long holds are as good as forever, so capped as well.
+      return Duration.ofSeconds(new BigInteger(value).min(MAX_RETRY_AFTER_SECONDS).longValue());
+    }
     try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-    } catch (NumberFormatException notSeconds) {
-      try {
-        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        Duration wait = Duration.between(Instant.now(), at);
-        return wait.isNegative() ? Duration.ZERO : wait;
-      } catch (DateTimeParseException notADate) {
-        return null;
+      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration wait = Duration.between(Instant.now(), at);
+      if (wait.isNegative()) {
+        return Duration.ZERO;
       }
+      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    } catch (DateTimeParseException notADate) {
+      return null;
     }
   }
 
@@ -266,25 +327,38 @@ public class WebhookDeliverer {
       return database.preparedQuery(DELIVERED).execute(Tuple.of(event.id())).replaceWithVoid();
     }
     if (outcome instanceof Outcome.Retry retry) {
-      Duration wait =
-          retry.retryAfter() != null
-              ? retry.retryAfter()
-              : Backoff.delay(config.retryDelay(), config.retryMaxDelay(), event.attempts() + 1);
-      if (!Instant.now().plus(wait).isAfter(event.createdAt().plus(config.maxAge()))) {
+      Instant deadline = deadline(event);
+      Instant now = Instant.now();
+      // Our own backoff is cut short at the deadline (see RETRY): the last retry falls due there. A
+      // Retry-After past it asks us not to come back in time: give up now, not come back early.
+      boolean inTime =
+          retry.retryAfter() == null
+              ? now.isBefore(deadline)
+              : !now.plus(retry.retryAfter()).isAfter(deadline);
+      if (inTime) {
+        Duration wait =
+            retry.retryAfter() != null
+                ? retry.retryAfter()
+                : Backoff.delay(config.retryDelay(), config.retryMaxDelay(), event.attempts() + 1);
         metrics.webhook("retried");
         return database
             .preparedQuery(RETRY)
-            .execute(Tuple.of(event.id(), truncate(retry.error()), wait.toMillis() / 1000.0))
+            .execute(
+                Tuple.of(
+                    event.id(),
+                    truncate(retry.error()),
+                    wait.toMillis() / 1000.0,
+                    timestamp(deadline)))
             .replaceWithVoid();
       }
-      outcome = new Outcome.GiveUp(retry.error() + "; no retry within max-age");
+      outcome = new Outcome.GiveUp(pastMaxAge(retry.error()), true);
     }
     metrics.webhook("given_up");
-    String error = ((Outcome.GiveUp) outcome).error();
-    LOG.infof("webhook event %s given up: %s", event.id(), error);
+    Outcome.GiveUp giveUp = (Outcome.GiveUp) outcome;
+    LOG.infof("webhook event %s given up: %s", event.id(), giveUp.error());
     return database
         .preparedQuery(GIVE_UP)
-        .execute(Tuple.of(event.id(), truncate(error)))
+        .execute(Tuple.of(event.id(), truncate(giveUp.error()), giveUp.attempted() ? 1 : 0))
         .replaceWithVoid();
   }
 
@@ -306,6 +380,10 @@ public class WebhookDeliverer {
   private void freeSlot(UUID tenantId) {
     inFlight.decrementAndGet();
     inFlightPerTenant.computeIfPresent(tenantId, (id, count) -> count <= 1 ? null : count - 1);
+  }
+
+  private static OffsetDateTime timestamp(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   private static String describe(Throwable failure) {

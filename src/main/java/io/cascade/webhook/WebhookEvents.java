@@ -45,6 +45,8 @@ public class WebhookEvents {
           + insertFor("$2", "CAST($3 AS text)");
   // Hibernate's native queries take ?n where the SQL client takes $n.
   private static final String RECORD_IN_SESSION = RECORD.replaceAll("\\$(\\d)", "?$1");
+  private static final String HAS_WEBHOOK =
+      "SELECT EXISTS (SELECT 1 FROM tenant_webhook WHERE tenant_id = ?1)";
 
   /**
    * An INSERT of one event of type {@code type} with data {@code data} (SQL expressions) per row of
@@ -67,6 +69,20 @@ public class WebhookEvents {
         + data
         + " AS json) AS data, now() AS created_at"
         + " FROM m JOIN tenant_webhook w ON w.tenant_id = m.tenant_id) e";
+  }
+
+  /**
+   * Whether events of the tenant's messages are recorded, i.e. it has a webhook, in the current
+   * Hibernate Reactive session.
+   */
+  public Uni<Boolean> recordedFor(UUID tenantId) {
+    return Panache.getSession()
+        .flatMap(
+            session ->
+                session
+                    .createNativeQuery(HAS_WEBHOOK, Boolean.class)
+                    .setParameter(1, tenantId)
+                    .getSingleResult());
   }
 
   /** Records an event in the current Hibernate Reactive transaction. */

@@ -18,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,6 +44,9 @@ public class WebhookResource {
           + " updated_at = now()";
   private static final String FIND = "SELECT url FROM tenant_webhook WHERE tenant_id = $1";
   private static final String DELETE = "DELETE FROM tenant_webhook WHERE tenant_id = $1";
+  private static final String GIVE_UP_PENDING =
+      "UPDATE webhook_event SET state = 'FAILED', last_error = $2, next_attempt_at = NULL"
+          + " WHERE tenant_id = $1 AND state = 'PENDING'";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Body of {@code PUT /v1/webhook}. */
@@ -117,7 +121,10 @@ public class WebhookResource {
   @DELETE
   @Operation(
       summary = "Remove the webhook",
-      description = "No new events are recorded; pending ones are given up.")
+      description =
+          "No new events are recorded, not even for messages with a callbackUrl (the secret"
+              + " signed them all); pending ones are given up at once. A delivery already under"
+              + " way ends as it does.")
   @APIResponse(responseCode = "204", description = "Removed")
   @APIResponse(
       responseCode = "404",
@@ -127,16 +134,24 @@ public class WebhookResource {
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
   public Uni<Void> delete() {
-    return database
-        .preparedQuery(DELETE)
-        .execute(Tuple.of(tenant.id()))
-        .map(
-            rows -> {
-              if (rows.rowCount() == 0) {
-                throw notFound();
-              }
-              return null;
-            });
+    UUID tenantId = tenant.id();
+    // In one transaction, so that the pending events go with the secret that would sign them: at
+    // once, not when each falls due, and a later PUT brings none of them back.
+    return database.withTransaction(
+        connection ->
+            connection
+                .preparedQuery(DELETE)
+                .execute(Tuple.of(tenantId))
+                .flatMap(
+                    rows -> {
+                      if (rows.rowCount() == 0) {
+                        throw notFound();
+                      }
+                      return connection
+                          .preparedQuery(GIVE_UP_PENDING)
+                          .execute(Tuple.of(tenantId, WebhookDeliverer.WEBHOOK_REMOVED));
+                    })
+                .replaceWithVoid());
   }
 
   /** {@code whsec_} and 32 random bytes, base64url. */

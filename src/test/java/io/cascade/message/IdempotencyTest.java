@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Test;
 /** Idempotency-Key: a retried request never creates or sends a second message. */
 @QuarkusTest
 class IdempotencyTest {
+
+  private static final String NOWHERE = "http://127.0.0.1:9/cascade-events";
 
   private String key;
 
@@ -39,6 +42,22 @@ class IdempotencyTest {
         .contentType(ContentType.JSON)
         .body(body)
         .post("/v1/messages");
+  }
+
+  /** {@code body} with a callbackUrl, where nothing listens: these tests look at acceptance. */
+  private static Map<String, Object> withCallbackUrl(Map<String, Object> body) {
+    Map<String, Object> withUrl = new HashMap<>(body);
+    withUrl.put("callbackUrl", NOWHERE);
+    return withUrl;
+  }
+
+  private void setWebhook() {
+    as(key)
+        .contentType(ContentType.JSON)
+        .body(Map.of("url", NOWHERE))
+        .put("/v1/webhook")
+        .then()
+        .statusCode(200);
   }
 
   @Test
@@ -88,6 +107,35 @@ class IdempotencyTest {
     assertThat(responses.stream().filter(r -> r.statusCode() == 202)).hasSize(1);
     assertThat(responses.stream().filter(r -> r.statusCode() == 200)).hasSize(7);
     assertThat(awaitStatus(key, ids.iterator().next(), "delivered").getList("attempts")).hasSize(1);
+  }
+
+  @Test
+  void aKeyRefusedForWantOfAWebhookIsStillFree() {
+    String idempotencyKey = "otp-" + UUID.randomUUID();
+    Map<String, Object> body = withCallbackUrl(message(List.of(sms())));
+
+    post(key, idempotencyKey, body).then().statusCode(422);
+    assertThat(as(key).get("/v1/messages").then().extract().jsonPath().getList("items")).isEmpty();
+    setWebhook();
+
+    post(key, idempotencyKey, body).then().statusCode(202);
+    // Leaves no event retrying NOWHERE.
+    as(key).delete("/v1/webhook").then().statusCode(204);
+  }
+
+  @Test
+  void aReplayAnswersItsMessageAfterTheWebhookIsRemoved() {
+    String idempotencyKey = "otp-" + UUID.randomUUID();
+    Map<String, Object> body = withCallbackUrl(message(List.of(sms())));
+    setWebhook();
+    String id = post(key, idempotencyKey, body).then().statusCode(202).extract().path("id");
+    as(key).delete("/v1/webhook").then().statusCode(204);
+
+    Response replay = post(key, idempotencyKey, body);
+
+    assertThat(replay.statusCode()).isEqualTo(200);
+    assertThat((String) replay.path("id")).isEqualTo(id);
+    post(key, "otp-" + UUID.randomUUID(), body).then().statusCode(422);
   }
 
   @Test

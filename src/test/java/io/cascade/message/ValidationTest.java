@@ -102,6 +102,25 @@ class ValidationTest {
   }
 
   @Test
+  void callbackUrlWithoutATenantWebhookIsA422() {
+    as(key)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"route\":["
+                + SMS
+                + "],\"text\":\"hi\",\"callbackUrl\":\"https://app.example.com/events\"}")
+        .post("/v1/messages")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("type", org.hamcrest.Matchers.equalTo("/problems/webhook-required"))
+        .body("status", org.hamcrest.Matchers.equalTo(422))
+        .body("detail", org.hamcrest.Matchers.notNullValue())
+        .body("errors.field", org.hamcrest.Matchers.contains("callbackUrl"))
+        .body("errors[0].message", org.hamcrest.Matchers.containsString("PUT /v1/webhook"));
+  }
+
+  @Test
   void malformedJsonIsA400() {
     as(key)
         .contentType(ContentType.JSON)

@@ -17,19 +17,25 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.cascade.support.Metrics;
 import io.cascade.support.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,6 +45,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tenant webhooks end to end: the API, events recorded with the status changes, signed deliveries
@@ -47,6 +55,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(WebhookReceivers.class)
 class WebhookTest {
+
+  @Inject Pool database;
+  @Inject WebhookConfig config;
 
   private String key;
 
@@ -154,6 +165,39 @@ class WebhookTest {
   }
 
   @Test
+  void removingTheWebhookGivesUpPendingEventsCallbackUrlsIncluded() {
+    String tenantPath = newPath();
+    String ownPath = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), tenantPath);
+    // Both receivers ask to come back in a minute: the events are pending, none in flight.
+    for (String path : List.of(tenantPath, ownPath)) {
+      WebhookReceivers.receiver()
+          .stubFor(
+              post(urlEqualTo(path))
+                  .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
+    }
+    String toTenantUrl = send(key, message(List.of(sms())));
+    Map<String, Object> body = new HashMap<>(message(List.of(sms())));
+    body.put("callbackUrl", WebhookReceivers.receiver().baseUrl() + ownPath);
+    String toOwnUrl = send(key, body);
+    awaitAttempts(toTenantUrl, 1);
+    awaitAttempts(toOwnUrl, 1);
+
+    as(key).delete("/v1/webhook").then().statusCode(204);
+    // Given up at once, not when they fall due; a new webhook brings none of them back.
+    setWebhook(key, WebhookReceivers.receiver(), tenantPath);
+
+    for (String id : List.of(toTenantUrl, toOwnUrl)) {
+      JsonPath events = events(id);
+      assertThat(events.getString("[0].delivery.state")).isEqualTo("failed");
+      assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(1);
+      assertThat(events.getString("[0].delivery.lastError"))
+          .isEqualTo("the tenant's webhook was removed");
+      assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
+    }
+  }
+
+  @Test
   void serverErrorsAreRetriedUntilDelivered() {
     String path = newPath();
     setWebhook(key, WebhookReceivers.receiver(), path);
@@ -205,37 +249,112 @@ class WebhookTest {
     assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(1);
     assertThat(events.getString("[0].delivery.lastError")).isEqualTo("HTTP 400");
     assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
-    Thread.sleep(1_000); // several retry delays
-    assertThat(WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path)))).hasSize(1);
+    assertThat(requests(path)).hasSize(1);
+    assertNoFurtherRequests(path);
   }
 
   @Test
   void retryAfterIsHonoured() {
     String path = newPath();
     setWebhook(key, WebhookReceivers.receiver(), path);
-    WireMockServer receiver = WebhookReceivers.receiver();
-    String scenario = "busy-" + path;
-    receiver.stubFor(
-        post(urlEqualTo(path))
-            .inScenario(scenario)
-            .whenScenarioStateIs(Scenario.STARTED)
-            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2"))
-            .willSetStateTo("ok"));
-    receiver.stubFor(
-        post(urlEqualTo(path))
-            .inScenario(scenario)
-            .whenScenarioStateIs("ok")
-            .willReturn(aResponse().withStatus(200)));
+    busyOnceThenOk(path, 429, "2");
 
     String id = send(key, message(List.of(sms())));
 
     awaitEvents(id, 1, "delivered");
-    List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlEqualTo(path)));
+    List<LoggedRequest> requests = requests(path);
     assertThat(requests).hasSize(2);
     long gapMillis =
         requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
     // Without Retry-After the first retry would come after about 200 ms.
     assertThat(gapMillis).isGreaterThanOrEqualTo(1_900);
+  }
+
+  @Test
+  void retryAfterAsAnHttpDateIsHonoured() {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    // A whole second, as an HTTP-date has it: 2 to 3 s from now.
+    Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
+    busyOnceThenOk(path, 503, RetryAfterTest.httpDate(notBefore));
+
+    String id = send(key, message(List.of(sms())));
+
+    awaitEvents(id, 1, "delivered");
+    List<LoggedRequest> requests = requests(path);
+    assertThat(requests).hasSize(2);
+    // The first request came before the date, so there was a wait to honour; the retry (~200 ms
+    // later without Retry-After) came not before it.
+    assertThat(requests.get(0).getLoggedDate().toInstant()).isBefore(notBefore);
+    assertThat(requests.get(1).getLoggedDate().toInstant()).isAfterOrEqualTo(notBefore);
+  }
+
+  @ParameterizedTest(name = "Retry-After: {0}")
+  @ValueSource(strings = {"90000", "9223372036854775807"})
+  void aRetryAfterPastMaxAgeGivesUpAtOnce(String retryAfter) throws InterruptedException {
+    // 25 h, past the 24 h max-age from the first attempt on; and Long.MAX_VALUE seconds, capped.
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WebhookReceivers.receiver()
+        .stubFor(
+            post(urlEqualTo(path))
+                .willReturn(aResponse().withStatus(503).withHeader("Retry-After", retryAfter)));
+
+    String id = send(key, message(List.of(sms())));
+
+    JsonPath events = awaitEvents(id, 1, "failed");
+    assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(1);
+    assertThat(events.getString("[0].delivery.lastError"))
+        .isEqualTo("HTTP 503; not delivered within max-age");
+    assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
+    assertNoFurtherRequests(path);
+  }
+
+  @Test
+  void anEventPastMaxAgeIsGivenUpWithoutAnotherRequest() throws InterruptedException {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WebhookReceivers.receiver()
+        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+    double givenUp = Metrics.sum("cascade_webhooks_total", "outcome=\"given_up\"");
+    String id = send(key, message(List.of(sms())));
+    awaitAttempts(id, 2);
+
+    // Instead of waiting a day: the event happened 25 h ago while its receiver kept failing.
+    backdate(id, config.maxAge().plusHours(1));
+
+    JsonPath events = awaitEvents(id, 1, "failed");
+    // Given up when its next retry fell due, without sending it: attempts are the requests made.
+    assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(requests(path).size());
+    assertThat(events.getString("[0].delivery.lastError"))
+        .isEqualTo("HTTP 500; not delivered within max-age");
+    assertThat(events.getString("[0].delivery.nextAttemptAt")).isNull();
+    assertThat(Metrics.sum("cascade_webhooks_total", "outcome=\"given_up\""))
+        .isGreaterThan(givenUp);
+    assertNoFurtherRequests(path);
+  }
+
+  @Test
+  void theLastRetryIsMadeAtMaxAgeAndNoneAfter() throws InterruptedException {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WebhookReceivers.receiver()
+        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+    String id = send(key, message(List.of(sms())));
+    awaitAttempts(id, 1);
+
+    // max-age runs out 3 s from now; retries come every ~1 s, so the backoff would overshoot it.
+    Instant deadline = backdate(id, config.maxAge().minusSeconds(3)).plus(config.maxAge());
+
+    JsonPath events = awaitEvents(id, 1, "failed");
+    List<LoggedRequest> requests = requests(path);
+    Instant last = requests.get(requests.size() - 1).getLoggedDate().toInstant();
+    // Cut short to fall due at the deadline (not given up before it), and made then.
+    assertThat(last).isBetween(deadline.truncatedTo(ChronoUnit.MILLIS), deadline.plusSeconds(2));
+    assertThat(events.getInt("[0].delivery.attempts")).isEqualTo(requests.size());
+    assertThat(events.getString("[0].delivery.lastError"))
+        .isEqualTo("HTTP 500; not delivered within max-age");
+    assertNoFurtherRequests(path);
   }
 
   @Test
@@ -247,9 +366,7 @@ class WebhookTest {
       slowIds.add(send(key, message(List.of(sms()))));
     }
     // Tenant A's endpoint times out: its events are being retried.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> events(slowIds.get(0)).getInt("[0].delivery.attempts") >= 1);
+    awaitAttempts(slowIds.get(0), 1);
 
     String otherKey = TestApi.newTenant().key();
     String path = newPath();
@@ -282,9 +399,7 @@ class WebhookTest {
     String secret =
         put(key, "http://127.0.0.1:" + port + path).then().statusCode(200).extract().path("secret");
     String id = send(key, message(List.of(sms())));
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> events(id).getInt("[0].delivery.attempts") >= 2);
+    awaitAttempts(id, 2);
     JsonPath down = events(id);
     assertThat(down.getString("[0].delivery.state")).isEqualTo("pending");
     assertThat(down.getString("[0].delivery.lastError")).isNotBlank();
@@ -388,6 +503,70 @@ class WebhookTest {
         .statusCode(200)
         .extract()
         .jsonPath();
+  }
+
+  /** Waits until the message's one event has been attempted at least {@code attempts} times. */
+  private void awaitAttempts(String id, int attempts) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonPath events = events(id);
+              return events.getList("$").size() == 1
+                  && events.getInt("[0].delivery.attempts") >= attempts;
+            });
+  }
+
+  /**
+   * Makes the message's events {@code age} old, as if they had happened then, and answers their new
+   * creation time.
+   */
+  private Instant backdate(String id, Duration age) {
+    return database
+        .preparedQuery(
+            "UPDATE webhook_event SET created_at = now() - make_interval(secs => $2)"
+                + " WHERE message_id = $1 RETURNING created_at")
+        .execute(Tuple.of(UUID.fromString(id), (double) age.toSeconds()))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .iterator()
+        .next()
+        .getOffsetDateTime("created_at")
+        .toInstant();
+  }
+
+  /** Answers {@code status} with {@code Retry-After} to the first request on path, then 200. */
+  private static void busyOnceThenOk(String path, int status, String retryAfter) {
+    String scenario = "busy-" + path;
+    WebhookReceivers.receiver()
+        .stubFor(
+            post(urlEqualTo(path))
+                .inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(status).withHeader("Retry-After", retryAfter))
+                .willSetStateTo("ok"));
+    WebhookReceivers.receiver()
+        .stubFor(
+            post(urlEqualTo(path))
+                .inScenario(scenario)
+                .whenScenarioStateIs("ok")
+                .willReturn(aResponse().withStatus(200)));
+  }
+
+  /** The requests the receiver got on {@code path}, in the order they came. */
+  private static List<LoggedRequest> requests(String path) {
+    List<LoggedRequest> requests =
+        new ArrayList<>(WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path))));
+    requests.sort(Comparator.comparing(LoggedRequest::getLoggedDate));
+    return requests;
+  }
+
+  /** Checks that the receiver gets nothing more on {@code path} over several retry delays. */
+  private static void assertNoFurtherRequests(String path) throws InterruptedException {
+    int received = requests(path).size();
+    Thread.sleep(1_500);
+    assertThat(requests(path)).hasSize(received);
   }
 
   /** Waits until the message has {@code count} events, the last one in delivery {@code state}. */
