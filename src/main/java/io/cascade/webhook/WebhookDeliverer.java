@@ -47,6 +47,12 @@ public class WebhookDeliverer {
   private static final Logger LOG = Logger.getLogger(WebhookDeliverer.class);
   private static final int MAX_ERROR_LENGTH = 1000;
 
+  /**
+   * How many of the oldest due events a poll looks at per free slot: enough that one tenant's
+   * backlog leaves room for the others' events in the same poll.
+   */
+  private static final int CANDIDATES_PER_SLOT = 4;
+
   /** Header carrying {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
   public static final String SIGNATURE_HEADER = "Cascade-Signature";
 
@@ -63,12 +69,19 @@ public class WebhookDeliverer {
   private static final BigInteger MAX_RETRY_AFTER_SECONDS =
       BigInteger.valueOf(MAX_RETRY_AFTER.toSeconds());
 
-  // Tenants already at their cap on this replica are left out of the claim; the rest of their due
-  // events wait for the next poll. due_at is when the event fell due, before the lease moved it on.
+  // Tenants already at their cap on this replica are left out of the claim, and of the $4 oldest
+  // due events no tenant gets more than its cap ($5): a tenant's backlog neither crowds out the
+  // others nor gets claimed only to be handed back. due_at is when the event fell due, before the
+  // lease moved it on.
   private static final String CLAIM_DUE =
       "UPDATE webhook_event e SET next_attempt_at = now() + make_interval(secs => $2)"
-          + " FROM (SELECT id, next_attempt_at FROM webhook_event WHERE state = 'PENDING'"
-          + " AND next_attempt_at <= now() AND NOT (tenant_id = ANY($3))"
+          + " FROM (SELECT id, next_attempt_at FROM webhook_event WHERE id IN ("
+          + " SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY tenant_id"
+          + " ORDER BY next_attempt_at) AS place FROM (SELECT id, tenant_id, next_attempt_at"
+          + " FROM webhook_event WHERE state = 'PENDING' AND next_attempt_at <= now()"
+          + " AND NOT (tenant_id = ANY($3)) ORDER BY next_attempt_at LIMIT $4) oldest) ranked"
+          + " WHERE place <= $5)"
+          + " AND state = 'PENDING' AND next_attempt_at <= now()"
           + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due"
           + " WHERE e.id = due.id"
           + " RETURNING e.id, e.tenant_id, e.url, e.body, e.created_at, e.attempts, e.last_error,"
@@ -99,6 +112,12 @@ public class WebhookDeliverer {
   private final Vertx vertx;
   private long timer;
   private volatile boolean stopping;
+  private final AtomicBoolean polling = new AtomicBoolean();
+  // Set when the last poll may have left due events behind: a full batch, an event handed back, or
+  // tenants at their cap left out.
+  private volatile boolean backlog;
+  // A poll was asked for while one ran: run another when it ends.
+  private final AtomicBoolean pollAgain = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<UUID, Integer> inFlightPerTenant = new ConcurrentHashMap<>();
 
@@ -145,18 +164,33 @@ public class WebhookDeliverer {
   }
 
   /**
-   * Polls every {@code poll-interval} (a timer: the scheduler's floor is 1 s), one run at a time.
+   * Polls every {@code poll-interval} (a timer: the scheduler's floor is 1 s), and again whenever a
+   * delivery ends while due events are left behind, so a busy tenant's events flow as fast as its
+   * endpoint answers rather than a few per interval. One poll at a time.
    */
   void start(@Observes StartupEvent startup) {
-    AtomicBoolean running = new AtomicBoolean();
-    timer =
-        vertx.setPeriodic(
-            Math.max(1, config.pollInterval().toMillis()),
-            ignored -> {
-              if (running.compareAndSet(false, true)) {
-                poll().subscribe().with(done -> running.set(false), failure -> running.set(false));
+    timer = vertx.setPeriodic(Math.max(1, config.pollInterval().toMillis()), ignored -> pollNow());
+  }
+
+  private void pollNow() {
+    if (stopping) {
+      return;
+    }
+    if (!polling.compareAndSet(false, true)) {
+      pollAgain.set(true);
+      return;
+    }
+    pollAgain.set(false);
+    poll()
+        .subscribe()
+        .with(
+            done -> {
+              polling.set(false);
+              if (pollAgain.get()) {
+                pollNow();
               }
-            });
+            },
+            failure -> polling.set(false));
   }
 
   /** Stops claiming before the container goes away; what is in flight, the lease hands back. */
@@ -176,11 +210,19 @@ public class WebhookDeliverer {
             .filter(e -> e.getValue() >= config.perTenantConcurrency())
             .map(Map.Entry::getKey)
             .toArray(UUID[]::new);
+    backlog = busy.length > 0;
     return database
         .preparedQuery(CLAIM_DUE)
-        .execute(Tuple.of(room, config.claimLease().toMillis() / 1000.0).addArrayOfUUID(busy))
+        .execute(
+            Tuple.of(room, config.claimLease().toMillis() / 1000.0)
+                .addArrayOfUUID(busy)
+                .addInteger(room * CANDIDATES_PER_SLOT)
+                .addInteger(config.perTenantConcurrency()))
         .invoke(
             rows -> {
+              if (rows.rowCount() >= room) {
+                backlog = true;
+              }
               for (Row row : rows) {
                 deliver(
                     new Claimed(
@@ -207,6 +249,7 @@ public class WebhookDeliverer {
     if (!takeSlot(event.tenantId())) {
       // The batch held more of this tenant's events than it has free slots: hand this one back
       // for a later poll, no attempt counted. Should the release fail, the lease hands it back.
+      backlog = true;
       database
           .preparedQuery(RELEASE)
           .execute(Tuple.of(event.id(), timestamp(event.dueAt())))
@@ -380,6 +423,9 @@ public class WebhookDeliverer {
   private void freeSlot(UUID tenantId) {
     inFlight.decrementAndGet();
     inFlightPerTenant.computeIfPresent(tenantId, (id, count) -> count <= 1 ? null : count - 1);
+    if (backlog) {
+      pollNow();
+    }
   }
 
   private static OffsetDateTime timestamp(Instant instant) {
