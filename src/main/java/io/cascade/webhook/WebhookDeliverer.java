@@ -113,8 +113,8 @@ public class WebhookDeliverer {
   private long timer;
   private volatile boolean stopping;
   private final AtomicBoolean polling = new AtomicBoolean();
-  // Set when the last poll may have left due events behind: a full batch, an event handed back, or
-  // tenants at their cap left out.
+  // Set when the last poll may have left due events behind: it claimed some, handed one back, or
+  // left out tenants at their cap.
   private volatile boolean backlog;
   // A poll was asked for while one ran: run another when it ends.
   private final AtomicBoolean pollAgain = new AtomicBoolean();
@@ -220,7 +220,9 @@ public class WebhookDeliverer {
                 .addInteger(config.perTenantConcurrency()))
         .invoke(
             rows -> {
-              if (rows.rowCount() >= room) {
+              // A claim that found anything may have left more behind (it takes at most a
+              // tenant's cap of each tenant's events).
+              if (rows.rowCount() > 0) {
                 backlog = true;
               }
               for (Row row : rows) {

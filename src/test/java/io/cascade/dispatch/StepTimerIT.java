@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * {@code +49176...} number is accepted and never gets a receipt), WhatsApp by the built-in
  * simulator, and the tenant's webhook events POSTed to a {@link WebhookSink} in this JVM. A step
  * timeout fires once however many replicas look for due deadlines, and a deadline that passed while
- * the service was down (killed with {@code kill -9}) fires once after it is back.
+ * the service was down (killed with {@code kill -9}) fires once after it is back; webhook events
+ * refused by the endpoint before the kill are delivered after it.
  *
  * <p>The replicas really race: each one's step timer looks for due rows every {@code
  * cascade.steps.check-interval} (250 ms) at a phase of its own, the burst's deadlines fall due over
@@ -113,6 +114,7 @@ class StepTimerIT {
   @BeforeEach
   void freshDatabase() throws Exception {
     testStart = System.nanoTime();
+    webhooks.answer(204);
     psql(
         "postgres",
         "postgres",
@@ -204,6 +206,9 @@ class StepTimerIT {
     phase("warmed up");
     Tenant tenant = newTenant(service, "timer-it-restart");
     setWebhook(service, tenant);
+    // The endpoint is down until the service is restarted: the message.sent events recorded before
+    // the kill are pending retries then, and must be delivered after it.
+    webhooks.answer(503);
 
     List<Sent> sent = sendBurst(List.of(service), tenant, count, timeoutSeconds);
     // Every SMS taken by the SMSC, each message waiting for its receipt until its deadline.
@@ -265,6 +270,7 @@ class StepTimerIT {
     assertThat(failoverEvents).as("failovers before the restart").isEqualTo("0");
 
     phase("deadlines passed");
+    webhooks.answer(204);
     service.start();
     Instant restartedAt = service.startedAt();
     Instant readyAt = service.awaitReady(START_LIMIT);
@@ -276,6 +282,21 @@ class StepTimerIT {
     Thread.sleep(WATCH_FOR_DOUBLES.toMillis());
 
     List<Fired> fired = assertFiredOnce(service, tenant, sent, timeoutSeconds);
+    Set<String> ids = sent.stream().map(Sent::id).collect(Collectors.toSet());
+    List<WebhookSink.Received> sentEvents =
+        webhooks.received().stream()
+            .filter(post -> ids.contains(post.messageId()) && post.type().equals("message.sent"))
+            .toList();
+    assertThat(sentEvents)
+        .as("message.sent events refused before the kill")
+        .filteredOn(post -> post.status() == 503 && post.receivedAt().isBefore(killedAt))
+        .extracting(WebhookSink.Received::messageId)
+        .containsAll(ids);
+    assertThat(sentEvents)
+        .as("message.sent events delivered after the restart")
+        .filteredOn(post -> post.status() == 204 && post.receivedAt().isAfter(restartedAt))
+        .extracting(WebhookSink.Received::messageId)
+        .containsExactlyInAnyOrderElementsOf(ids);
     double firedAfterRestart = timeoutsFired(service);
     report(
         String.format(
@@ -319,8 +340,9 @@ class StepTimerIT {
     properties.put("cascade.provider.smsc.smpp.source-address", "Cascade");
     // A webhook delivery cut off by a kill is handed back after this lease (default a minute).
     properties.put("cascade.webhooks.claim-lease", "5s");
-    // One tenant gets every event here: let each poll claim them all, not 4 per replica and second.
-    properties.put("cascade.webhooks.per-tenant-concurrency", "64");
+    // Events refused before a kill are retried soon after the restart, not minutes later.
+    properties.put("cascade.webhooks.retry-delay", "1s");
+    properties.put("cascade.webhooks.retry-max-delay", "2s");
     // One line per step moved on, naming the message: which replica fired what, in its log.
     properties.put("quarkus.log.category.\"io.cascade.dispatch.StepFailover\".level", "DEBUG");
     ServiceProcess service =

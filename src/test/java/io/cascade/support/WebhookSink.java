@@ -18,18 +18,20 @@ import java.util.concurrent.Executors;
 
 /**
  * A tenant's webhook endpoint on loopback (the JDK's HTTP server): records every POSTed event as
- * received, duplicates included, and answers {@code 204}.
+ * received, duplicates included, with what it answered: {@code 204}, or what {@link #answer} set.
  */
 public final class WebhookSink implements AutoCloseable {
 
   /** One POST as received. */
-  public record Received(String eventId, String type, String messageId, Instant receivedAt) {}
+  public record Received(
+      String eventId, String type, String messageId, Instant receivedAt, int status) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private volatile int status = 204;
 
   public WebhookSink() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -38,13 +40,15 @@ public final class WebhookSink implements AutoCloseable {
         exchange -> {
           try (InputStream body = exchange.getRequestBody()) {
             JsonNode event = JSON.readTree(body);
+            int answer = status;
             received.add(
                 new Received(
                     event.path("id").asText(),
                     event.path("type").asText(),
                     event.path("messageId").asText(),
-                    Instant.now()));
-            exchange.sendResponseHeaders(204, -1);
+                    Instant.now(),
+                    answer));
+            exchange.sendResponseHeaders(answer, -1);
           } catch (IOException e) {
             exchange.sendResponseHeaders(400, -1);
           } finally {
@@ -53,6 +57,11 @@ public final class WebhookSink implements AutoCloseable {
         });
     server.setExecutor(executor);
     server.start();
+  }
+
+  /** Answers every POST from now on with {@code status} (204 at first). */
+  public void answer(int status) {
+    this.status = status;
   }
 
   /** The URL to set as the tenant's webhook. */
