@@ -80,10 +80,7 @@ class WebhookTest {
     if (warm) {
       return;
     }
-    String path = newPath();
-    setWebhook(key, WebhookReceivers.receiver(), path);
-    WebhookReceivers.receiver()
-        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+    webhookAnswering(204);
     String id = send(key, message(List.of(sms())));
     awaitEvents(id, 1, "delivered");
     warm = true;
@@ -261,10 +258,7 @@ class WebhookTest {
 
   @Test
   void aClientErrorIsGivenUpWithoutRetry() throws InterruptedException {
-    String path = newPath();
-    setWebhook(key, WebhookReceivers.receiver(), path);
-    WebhookReceivers.receiver()
-        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(400)));
+    String path = webhookAnswering(400);
 
     String id = send(key, message(List.of(sms())));
 
@@ -335,10 +329,7 @@ class WebhookTest {
 
   @Test
   void anEventPastMaxAgeIsGivenUpWithoutAnotherRequest() throws InterruptedException {
-    String path = newPath();
-    setWebhook(key, WebhookReceivers.receiver(), path);
-    WebhookReceivers.receiver()
-        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+    String path = webhookAnswering(500);
     double givenUp = Metrics.sum("cascade_webhooks_total", "outcome=\"given_up\"");
     String id = send(key, message(List.of(sms())));
     awaitAttempts(id, 2);
@@ -359,10 +350,7 @@ class WebhookTest {
 
   @Test
   void theLastRetryIsMadeAtMaxAgeAndNoneAfter() throws InterruptedException {
-    String path = newPath();
-    setWebhook(key, WebhookReceivers.receiver(), path);
-    WebhookReceivers.receiver()
-        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+    String path = webhookAnswering(500);
     String id = send(key, message(List.of(sms())));
     awaitAttempts(id, 1);
 
@@ -382,10 +370,7 @@ class WebhookTest {
 
   @Test
   void aTenantsBacklogFlowsAsFastAsItsEndpointAnswers() {
-    String path = newPath();
-    setWebhook(key, WebhookReceivers.receiver(), path);
-    WebhookReceivers.receiver()
-        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+    String path = webhookAnswering(204);
     String id = send(key, message(List.of(sms())));
     awaitEvents(id, 1, "delivered");
     int backlog = 200;
@@ -550,6 +535,15 @@ class WebhookTest {
 
   private static String setWebhook(String apiKey, WireMockServer server, String path) {
     return put(apiKey, server.baseUrl() + path).then().statusCode(200).extract().path("secret");
+  }
+
+  /** Sets the tenant's webhook to a fresh path of the receiver that answers {@code status}. */
+  private String webhookAnswering(int status) {
+    String path = newPath();
+    setWebhook(key, WebhookReceivers.receiver(), path);
+    WebhookReceivers.receiver()
+        .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(status)));
+    return path;
   }
 
   private static String newPath() {
