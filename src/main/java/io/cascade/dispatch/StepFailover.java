@@ -24,12 +24,12 @@ import org.jboss.logging.Logger;
 /**
  * Ends a route step that waited for a receipt in vain (a negative receipt, or its deadline passed)
  * and starts the next step that was not rejected, in the caller's transaction: the awaited attempt
- * notes why, the message goes back to {@code sending} with {@code publish_due_at = now()} so that
- * the outbox relay republishes it, and the {@code message.failover} event is recorded. With no step
- * left, or after the message's validity, the attempt still notes why but only the deadline is
- * cleared: the message stays {@code sent}, since a provider took it. The caller holds the message
- * row's lock, taken before any lock on the attempt (the receipt inbox and the step timer lock in
- * that order, so they never deadlock).
+ * notes why, the message goes back to {@code sending} with an outbox lease ({@link #committed}
+ * publishes it after the commit, the relay if that is not confirmed in time), and the {@code
+ * message.failover} event is recorded. With no step left, or after the message's validity, the
+ * attempt still notes why but only the deadline is cleared: the message stays {@code sent}, since a
+ * provider took it. The caller holds the message row's lock, taken before any lock on the attempt
+ * (the receipt inbox and the step timer lock in that order, so they never deadlock).
  */
 @ApplicationScoped
 public class StepFailover {
