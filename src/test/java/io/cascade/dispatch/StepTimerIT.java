@@ -223,6 +223,19 @@ class StepTimerIT {
           String rows = psql("cascade", DATABASE, pending);
           return rows.equals("" + count) ? null : rows + " of " + count;
         });
+    // ... and every message.sent event refused once, so each is a pending retry at the kill.
+    Set<String> ids = sent.stream().map(Sent::id).collect(Collectors.toSet());
+    awaitUntil(
+        "every message.sent event refused by the endpoint",
+        Duration.ofSeconds(10),
+        () -> {
+          Set<String> refused =
+              webhooks.received().stream()
+                  .filter(post -> post.type().equals("message.sent") && post.status() == 503)
+                  .map(WebhookSink.Received::messageId)
+                  .collect(Collectors.toSet());
+          return refused.containsAll(ids) ? null : refused.size() + " of " + ids.size();
+        });
     double secondsToFirstDeadline =
         Double.parseDouble(
             psql(
@@ -282,7 +295,6 @@ class StepTimerIT {
     Thread.sleep(WATCH_FOR_DOUBLES.toMillis());
 
     List<Fired> fired = assertFiredOnce(service, tenant, sent, timeoutSeconds);
-    Set<String> ids = sent.stream().map(Sent::id).collect(Collectors.toSet());
     List<WebhookSink.Received> sentEvents =
         webhooks.received().stream()
             .filter(post -> ids.contains(post.messageId()) && post.type().equals("message.sent"))
