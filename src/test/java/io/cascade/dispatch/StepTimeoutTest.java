@@ -1,42 +1,33 @@
 package io.cascade.dispatch;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.cascade.support.TestApi.as;
 import static io.cascade.support.TestApi.awaitStatus;
 import static io.cascade.support.TestApi.get;
 import static io.cascade.support.TestApi.send;
-import static io.restassured.RestAssured.given;
+import static io.cascade.support.WhatsAppCloud.notifySigned;
+import static io.cascade.support.WhatsAppCloud.statuses;
+import static io.cascade.support.WhatsAppCloud.stub;
+import static io.cascade.support.WhatsAppCloud.stubAccepted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.cascade.support.Metrics;
 import io.cascade.support.SmscPeer;
 import io.cascade.support.SmscPeers;
 import io.cascade.support.StepPeers;
 import io.cascade.support.TestApi;
-import io.cascade.support.WireMockPeer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,8 +45,6 @@ class StepTimeoutTest {
 
   private static final List<SmscPeer> PEERS =
       List.of(SmscPeers.A, SmscPeers.B, SmscPeers.C, SmscPeers.D);
-  private static final String MESSAGES = "/v21.0/" + WireMockPeer.WA_PHONE_NUMBER_ID + "/messages";
-  private static final String WEBHOOK = "/providers/wa/whatsapp/webhook";
 
   private String key;
 
@@ -212,7 +201,7 @@ class StepTimeoutTest {
                 step("whatsapp", to, "waitFor", "read", "timeoutSeconds", 5),
                 step("sms", smsNumber("4915"))));
     awaitStatus(key, id, "sent");
-    notify(statuses(wamid, to, "delivered"));
+    notifySigned(statuses(wamid, to, "delivered"));
     await()
         .atMost(Duration.ofSeconds(4))
         .until(() -> "delivered".equals(get(key, id).getString("attempts[0].status")));
@@ -240,8 +229,8 @@ class StepTimeoutTest {
                 step("whatsapp", to, "waitFor", "read", "timeoutSeconds", 30),
                 step("sms", smsNumber("4915"))));
     awaitStatus(key, id, "sent");
-    notify(statuses(wamid, to, "delivered"));
-    notify(statuses(wamid, to, "read"));
+    notifySigned(statuses(wamid, to, "delivered"));
+    notifySigned(statuses(wamid, to, "read"));
 
     JsonPath message = awaitStatus(key, id, "delivered");
     assertThat(message.getList("deliveredVia")).containsExactly("whatsapp");
@@ -302,64 +291,5 @@ class StepTimeoutTest {
 
   private static String newNumber() {
     return "+4917" + (100_000_000 + ThreadLocalRandom.current().nextInt(900_000_000));
-  }
-
-  private static void stub(String to, ResponseDefinitionBuilder response) {
-    WireMockPeer.server()
-        .stubFor(
-            post(urlEqualTo(MESSAGES))
-                .atPriority(1)
-                .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))))
-                .willReturn(response));
-  }
-
-  private static String stubAccepted(String to) {
-    String wamid = "wamid.HBgM" + UUID.randomUUID().toString().replace("-", "");
-    stub(
-        to,
-        aResponse()
-            .withHeader("Content-Type", "application/json")
-            .withBody(
-                "{\"messaging_product\": \"whatsapp\", \"messages\": [{\"id\": \""
-                    + wamid
-                    + "\"}]}"));
-    return wamid;
-  }
-
-  /** A status notification as Meta sends it, one status in one change of one entry. */
-  private static String statuses(String wamid, String to, String status) {
-    return "{\"object\": \"whatsapp_business_account\", \"entry\": [{\"id\": \"1029384756\","
-        + " \"changes\": [{\"field\": \"messages\", \"value\": {\"messaging_product\":"
-        + " \"whatsapp\", \"metadata\": {\"phone_number_id\": \""
-        + WireMockPeer.WA_PHONE_NUMBER_ID
-        + "\"}, \"statuses\": [{\"id\": \""
-        + wamid
-        + "\", \"status\": \""
-        + status
-        + "\", \"timestamp\": \"1700000000\", \"recipient_id\": \""
-        + to.substring(1)
-        + "\"}]}}]}]}";
-  }
-
-  private static void notify(String body) {
-    given()
-        .contentType("application/json")
-        .header("X-Hub-Signature-256", "sha256=" + hmac(body))
-        .body(body.getBytes(StandardCharsets.UTF_8))
-        .post(WEBHOOK)
-        .then()
-        .statusCode(200);
-  }
-
-  private static String hmac(String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(
-          new SecretKeySpec(
-              WireMockPeer.WA_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

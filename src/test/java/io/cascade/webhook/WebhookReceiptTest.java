@@ -7,7 +7,8 @@ import static io.cascade.support.TestApi.awaitStatus;
 import static io.cascade.support.TestApi.message;
 import static io.cascade.support.TestApi.send;
 import static io.cascade.support.TestApi.step;
-import static io.restassured.RestAssured.given;
+import static io.cascade.support.WhatsAppCloud.notifySigned;
+import static io.cascade.support.WhatsAppCloud.statuses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,14 +19,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,9 +49,9 @@ class WebhookReceiptTest {
 
     String id = send(key, message(List.of(step("whatsapp", to))));
     String wamid = awaitStatus(key, id, "sent").getString("attempts[0].providerMessageId");
-    notifyStatus(wamid, to, "delivered");
+    notifySigned(statuses(wamid, to, "delivered"));
     awaitStatus(key, id, "delivered");
-    notifyStatus(wamid, to, "read");
+    notifySigned(statuses(wamid, to, "read"));
 
     await()
         .atMost(Duration.ofSeconds(15))
@@ -74,33 +71,5 @@ class WebhookReceiptTest {
             WebhookReceivers.receiver().findAll(postRequestedFor(urlEqualTo(path))).stream()
                 .map(r -> new JsonObject(r.getBodyAsString()).getString("type")))
         .containsExactlyInAnyOrder("message.sent", "message.delivered", "message.read");
-  }
-
-  /** A signed WhatsApp Cloud API status notification for {@code wamid}. */
-  private static void notifyStatus(String wamid, String to, String status) throws Exception {
-    String body =
-        "{\"object\": \"whatsapp_business_account\", \"entry\": [{\"id\": \"1029384756\","
-            + " \"changes\": [{\"field\": \"messages\", \"value\": {\"messaging_product\":"
-            + " \"whatsapp\", \"metadata\": {\"phone_number_id\": \""
-            + WireMockPeer.WA_PHONE_NUMBER_ID
-            + "\"}, \"statuses\": [{\"id\": \""
-            + wamid
-            + "\", \"status\": \""
-            + status
-            + "\", \"timestamp\": \"1700000000\", \"recipient_id\": \""
-            + to.substring(1)
-            + "\"}]}}]}]}";
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(
-        new SecretKeySpec(
-            WireMockPeer.WA_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String signature = HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    given()
-        .contentType("application/json")
-        .header("X-Hub-Signature-256", "sha256=" + signature)
-        .body(body.getBytes(StandardCharsets.UTF_8))
-        .post("/providers/wa/whatsapp/webhook")
-        .then()
-        .statusCode(200);
   }
 }

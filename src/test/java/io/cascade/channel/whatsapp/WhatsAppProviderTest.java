@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.cascade.support.TestApi.awaitStatus;
@@ -14,6 +13,13 @@ import static io.cascade.support.TestApi.get;
 import static io.cascade.support.TestApi.message;
 import static io.cascade.support.TestApi.send;
 import static io.cascade.support.TestApi.step;
+import static io.cascade.support.WhatsAppCloud.MESSAGES;
+import static io.cascade.support.WhatsAppCloud.WEBHOOK;
+import static io.cascade.support.WhatsAppCloud.hmac;
+import static io.cascade.support.WhatsAppCloud.postNotification;
+import static io.cascade.support.WhatsAppCloud.statuses;
+import static io.cascade.support.WhatsAppCloud.stub;
+import static io.cascade.support.WhatsAppCloud.stubAccepted;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,17 +30,10 @@ import io.cascade.support.WireMockPeer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.response.ValidatableResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +48,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @WithTestResource(WireMockPeer.class)
 class WhatsAppProviderTest {
-
-  private static final String MESSAGES = "/v21.0/" + WireMockPeer.WA_PHONE_NUMBER_ID + "/messages";
-  private static final String WEBHOOK = "/providers/wa/whatsapp/webhook";
 
   private String key;
 
@@ -91,12 +87,12 @@ class WhatsAppProviderTest {
     String id = send(key, message(List.of(whatsapp(to))));
     awaitStatus(key, id, "sent");
 
-    notify(statuses(wamid, to, "delivered", null), true).statusCode(200);
+    postNotification(statuses(wamid, to, "delivered", null), true).statusCode(200);
     JsonPath delivered = awaitStatus(key, id, "delivered");
     assertThat(delivered.getString("attempts[0].status")).isEqualTo("delivered");
     assertThat(delivered.getList("deliveredVia")).containsExactly("whatsapp");
 
-    notify(statuses(wamid, to, "read", null), true).statusCode(200);
+    postNotification(statuses(wamid, to, "read", null), true).statusCode(200);
     awaitAttempt(id, "read");
   }
 
@@ -107,7 +103,7 @@ class WhatsAppProviderTest {
     String id = send(key, message(List.of(whatsapp(to))));
     awaitStatus(key, id, "sent");
 
-    notify(statuses(wamid, to, "failed", 131049), true).statusCode(200);
+    postNotification(statuses(wamid, to, "failed", 131049), true).statusCode(200);
 
     assertThat(awaitAttempt(id, "undelivered").getString("attempts[0].error")).contains("131049");
   }
@@ -120,7 +116,7 @@ class WhatsAppProviderTest {
     awaitStatus(key, id, "sent");
     String body = statuses(wamid, to, "delivered", null);
 
-    notify(body, false)
+    postNotification(body, false)
         .statusCode(401)
         .contentType("application/problem+json")
         .body("status", Matchers.is(401));
@@ -230,32 +226,6 @@ class WhatsAppProviderTest {
         .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))));
   }
 
-  private static void stub(String to, ResponseDefinitionBuilder response) {
-    WireMockPeer.server()
-        .stubFor(
-            post(urlEqualTo(MESSAGES))
-                .atPriority(1)
-                .withRequestBody(matchingJsonPath("$.to", equalTo(to.substring(1))))
-                .willReturn(response));
-  }
-
-  private static String stubAccepted(String to) {
-    String wamid = "wamid.HBgM" + UUID.randomUUID().toString().replace("-", "");
-    stub(
-        to,
-        aResponse()
-            .withHeader("Content-Type", "application/json")
-            .withBody(
-                "{\"messaging_product\": \"whatsapp\", \"contacts\": [{\"input\": \""
-                    + to
-                    + "\", \"wa_id\": \""
-                    + to.substring(1)
-                    + "\"}], \"messages\": [{\"id\": \""
-                    + wamid
-                    + "\"}]}"));
-    return wamid;
-  }
-
   private static ResponseDefinitionBuilder error(int status, int code) {
     return aResponse()
         .withStatus(status)
@@ -266,50 +236,5 @@ class WhatsAppProviderTest {
                 + ") test error\", \"type\": \"OAuthException\", \"code\": "
                 + code
                 + ", \"fbtrace_id\": \"A1b2\"}}");
-  }
-
-  /** A status notification as Meta sends it, one status in one change of one entry. */
-  private static String statuses(String wamid, String to, String status, Integer errorCode) {
-    String errors =
-        errorCode == null
-            ? ""
-            : ", \"errors\": [{\"code\": "
-                + errorCode
-                + ", \"title\": \"Message failed to send\"}]";
-    return "{\"object\": \"whatsapp_business_account\", \"entry\": [{\"id\": \"1029384756\","
-        + " \"changes\": [{\"field\": \"messages\", \"value\": {\"messaging_product\":"
-        + " \"whatsapp\", \"metadata\": {\"phone_number_id\": \""
-        + WireMockPeer.WA_PHONE_NUMBER_ID
-        + "\"}, \"statuses\": [{\"id\": \""
-        + wamid
-        + "\", \"status\": \""
-        + status
-        + "\", \"timestamp\": \"1700000000\", \"recipient_id\": \""
-        + to.substring(1)
-        + "\""
-        + errors
-        + "}]}}]}]}";
-  }
-
-  private static ValidatableResponse notify(String body, boolean goodSignature) {
-    String signature = "sha256=" + (goodSignature ? hmac(body) : "0".repeat(64));
-    return given()
-        .contentType("application/json")
-        .header("X-Hub-Signature-256", signature)
-        .body(body.getBytes(StandardCharsets.UTF_8))
-        .post(WEBHOOK)
-        .then();
-  }
-
-  private static String hmac(String body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(
-          new SecretKeySpec(
-              WireMockPeer.WA_APP_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
