@@ -1,0 +1,29 @@
+package io.cascade.core;
+
+import io.cascade.message.AttemptStatus;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** A message and all its attempts, read under the message row's lock. */
+public record Snapshot(MessageState message, List<AttemptState> attempts) {
+
+  public Snapshot {
+    attempts = List.copyOf(attempts);
+  }
+
+  Optional<AttemptState> attempt(UUID id) {
+    return attempts.stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  /** Route steps a provider rejected for good: they are never walked again. */
+  Set<Integer> rejectedSteps() {
+    return attempts.stream()
+        .filter(a -> a.status() == AttemptStatus.REJECTED)
+        .map(AttemptState::step)
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+}
