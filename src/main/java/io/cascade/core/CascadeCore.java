@@ -9,6 +9,7 @@ import io.cascade.core.Transition.Metric;
 import io.cascade.core.Transition.ProviderId;
 import io.cascade.message.AttemptStatus;
 import io.cascade.message.MessageStatus;
+import io.cascade.message.Priority;
 import io.cascade.message.RouteStep;
 import io.cascade.message.WaitFor;
 import java.time.Instant;
@@ -88,6 +89,7 @@ public final class CascadeCore {
       String text,
       List<RouteStep> route,
       int validitySeconds,
+      Priority priority,
       Instant now) {
     return new MessageState(
         id,
@@ -106,7 +108,8 @@ public final class CascadeCore {
         null,
         null,
         null,
-        null);
+        null,
+        priority);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.cascade.core;
 
 import io.cascade.message.MessageStatus;
+import io.cascade.message.Priority;
 import io.cascade.message.RouteStep;
 import io.cascade.message.WaitFor;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.UUID;
  * @param ownerSeenAt when the owner of the claim last beat (null if unknown or no claim)
  * @param stepDueAt while the current step waits for a receipt: when the next step starts
  * @param publishDueAt when the outbox (re)publishes the message; null once the broker has it
+ * @param priority which dispatch queue it goes to
  */
 public record MessageState(
     UUID id,
@@ -33,7 +35,8 @@ public record MessageState(
     Instant ownerSeenAt,
     Instant stepDueAt,
     UUID stepAttemptId,
-    WaitFor stepWaitFor) {
+    WaitFor stepWaitFor,
+    Priority priority) {
 
   public MessageState {
     route = List.copyOf(route);
@@ -62,7 +65,8 @@ public record MessageState(
         ownerSeenAt,
         stepDueAt,
         stepAttemptId,
-        stepWaitFor);
+        stepWaitFor,
+        priority);
   }
 
   MessageState withStep(int step, int pass) {
@@ -83,7 +87,8 @@ public record MessageState(
         ownerSeenAt,
         stepDueAt,
         stepAttemptId,
-        stepWaitFor);
+        stepWaitFor,
+        priority);
   }
 
   MessageState withPublishDueAt(Instant due) {
@@ -104,7 +109,8 @@ public record MessageState(
         ownerSeenAt,
         stepDueAt,
         stepAttemptId,
-        stepWaitFor);
+        stepWaitFor,
+        priority);
   }
 
   MessageState withClaim(Instant until, UUID by) {
@@ -125,7 +131,8 @@ public record MessageState(
         by == null ? null : ownerSeenAt,
         stepDueAt,
         stepAttemptId,
-        stepWaitFor);
+        stepWaitFor,
+        priority);
   }
 
   MessageState withDeadline(Instant due, UUID attempt, WaitFor waitFor) {
@@ -146,6 +153,7 @@ public record MessageState(
         ownerSeenAt,
         due,
         attempt,
-        waitFor);
+        waitFor,
+        priority);
   }
 }

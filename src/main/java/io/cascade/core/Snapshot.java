@@ -1,6 +1,7 @@
 package io.cascade.core;
 
 import io.cascade.message.AttemptStatus;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,16 @@ public record Snapshot(MessageState message, List<AttemptState> attempts) {
 
   public Snapshot {
     attempts = List.copyOf(attempts);
+  }
+
+  /** The snapshot as it is once {@code transition} is written. */
+  public Snapshot after(Transition transition) {
+    List<AttemptState> next = new ArrayList<>(attempts);
+    for (AttemptState changed : transition.attempts()) {
+      next.removeIf(a -> a.id().equals(changed.id()));
+      next.add(changed);
+    }
+    return new Snapshot(transition.message() == null ? message : transition.message(), next);
   }
 
   Optional<AttemptState> attempt(UUID id) {

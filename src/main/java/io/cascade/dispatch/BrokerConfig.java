@@ -1,5 +1,6 @@
 package io.cascade.dispatch;
 
+import io.cascade.message.Priority;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -71,4 +72,14 @@ public interface BrokerConfig {
   /** Most publications awaiting a confirm; beyond it new ones fail fast and wait for the relay. */
   @WithDefault("10000")
   int maxPendingConfirms();
+
+  /** The dispatch queue of a priority class: {@link #queue()} for normal, else with a suffix. */
+  default String queueOf(Priority priority) {
+    return priority == Priority.NORMAL ? queue() : queue() + "." + priority.id();
+  }
+
+  /** The routing key of a priority class's dispatch queue. */
+  default String routingKeyOf(Priority priority) {
+    return priority == Priority.NORMAL ? routingKey() : routingKey() + "." + priority.id();
+  }
 }

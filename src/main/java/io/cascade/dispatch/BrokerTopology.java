@@ -2,8 +2,8 @@ package io.cascade.dispatch;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
+import io.cascade.message.Priority;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -33,20 +33,24 @@ public class BrokerTopology {
     channel.exchangeDeclare(config.exchange(), BuiltinExchangeType.DIRECT, true);
     channel.exchangeDeclare(config.deadLetterExchange(), BuiltinExchangeType.DIRECT, true);
     channel.queueDeclare(
-        config.queue(),
-        true,
-        false,
-        false,
-        Map.of(
-            "x-queue-type", "quorum",
-            "x-quorum-initial-group-size", config.quorumInitialGroupSize(),
-            "x-delivery-limit", config.deliveryLimit(),
-            "x-dead-letter-exchange", config.deadLetterExchange(),
-            "x-dead-letter-routing-key", config.queue()));
-    channel.queueDeclare(
         config.deadLetterQueue(), true, false, false, Map.of("x-queue-type", "quorum"));
-    channel.queueBind(config.queue(), config.exchange(), config.routingKey());
-    channel.queueBind(config.deadLetterQueue(), config.deadLetterExchange(), config.queue());
+    // One queue per priority class: a backlog of bulk messages never sits in front of an OTP.
+    for (Priority priority : Priority.values()) {
+      String queue = config.queueOf(priority);
+      channel.queueDeclare(
+          queue,
+          true,
+          false,
+          false,
+          Map.of(
+              "x-queue-type", "quorum",
+              "x-quorum-initial-group-size", config.quorumInitialGroupSize(),
+              "x-delivery-limit", config.deliveryLimit(),
+              "x-dead-letter-exchange", config.deadLetterExchange(),
+              "x-dead-letter-routing-key", queue));
+      channel.queueBind(queue, config.exchange(), config.routingKeyOf(priority));
+      channel.queueBind(config.deadLetterQueue(), config.deadLetterExchange(), queue);
+    }
   }
 
   /**
@@ -55,7 +59,8 @@ public class BrokerTopology {
    * connection.
    */
   void declareAtStartup(
-      @Observes @Priority(100) StartupEvent startup, DispatchPublisher publisher) {
+      @Observes @jakarta.annotation.Priority(100) StartupEvent startup,
+      DispatchPublisher publisher) {
     Boolean reachable =
         publisher
             .canReachBroker()

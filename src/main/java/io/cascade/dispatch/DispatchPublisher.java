@@ -5,6 +5,7 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
+import io.cascade.message.Priority;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,12 +68,14 @@ public class DispatchPublisher {
             });
   }
 
-  /** Publishes one message id; completes when the broker has confirmed it. */
-  public Uni<Void> publish(UUID messageId) {
+  /** Publishes one message id to its class's queue; completes when the broker confirmed it. */
+  public Uni<Void> publish(UUID messageId, Priority priority) {
+    String routingKey = config.routingKeyOf(priority);
     CompletableFuture<Void> confirmed = new CompletableFuture<>();
     AtomicReference<ConfirmingChannel> usedChannel = new AtomicReference<>();
     try {
-      io.execute(() -> usedChannel.set(publishOnIoThread(messageId.toString(), confirmed)));
+      io.execute(
+          () -> usedChannel.set(publishOnIoThread(messageId.toString(), routingKey, confirmed)));
     } catch (RejectedExecutionException e) {
       confirmed.completeExceptionally(new PublishException("too many publications pending"));
     }
@@ -115,10 +118,11 @@ public class DispatchPublisher {
   }
 
   /** Publishes on the current channel (opening one if needed) and returns it, or null. */
-  private ConfirmingChannel publishOnIoThread(String messageId, CompletableFuture<Void> confirmed) {
+  private ConfirmingChannel publishOnIoThread(
+      String messageId, String routingKey, CompletableFuture<Void> confirmed) {
     try {
       ConfirmingChannel channel = openChannelIfNeeded();
-      channel.publish(messageId, confirmed);
+      channel.publish(messageId, routingKey, confirmed);
       return channel;
     } catch (IOException | RuntimeException | TimeoutException e) {
       confirmed.completeExceptionally(new PublishException("broker unavailable: " + e));
@@ -207,13 +211,14 @@ public class DispatchPublisher {
       return channel.isOpen();
     }
 
-    void publish(String messageId, CompletableFuture<Void> confirmed) throws IOException {
+    void publish(String messageId, String routingKey, CompletableFuture<Void> confirmed)
+        throws IOException {
       AMQP.BasicProperties properties =
           MessageProperties.PERSISTENT_TEXT_PLAIN.builder().messageId(messageId).build();
       pending.put(channel.getNextPublishSeqNo(), new Pending(messageId, confirmed));
       channel.basicPublish(
           config.exchange(),
-          config.routingKey(),
+          routingKey,
           true,
           properties,
           messageId.getBytes(StandardCharsets.US_ASCII));

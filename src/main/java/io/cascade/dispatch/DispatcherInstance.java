@@ -1,6 +1,5 @@
 package io.cascade.dispatch;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,9 +23,6 @@ public class DispatcherInstance {
           + " ON CONFLICT (id) DO UPDATE SET seen_at = now()";
   private static final String FORGET_OLD =
       "DELETE FROM dispatcher_instance WHERE seen_at < now() - interval '1 day'";
-  private static final String IS_ALIVE =
-      "SELECT count(*) FROM dispatcher_instance WHERE id = ?1"
-          + " AND seen_at > now() - make_interval(secs => ?2)";
 
   private final UUID id = UUID.randomUUID();
   private final Pool database;
@@ -45,22 +41,6 @@ public class DispatcherInstance {
   /** How long an owner may stay silent before it counts as dead: three heartbeats. */
   public Duration silenceLimit() {
     return config.ownerHeartbeat().multipliedBy(3);
-  }
-
-  /** Whether {@code owner} has beaten lately; runs in the caller's Hibernate Reactive session. */
-  public Uni<Boolean> isAlive(UUID owner) {
-    if (id.equals(owner)) {
-      return Uni.createFrom().item(true);
-    }
-    return Panache.getSession()
-        .flatMap(
-            session ->
-                session
-                    .createNativeQuery(IS_ALIVE, Long.class)
-                    .setParameter(1, owner)
-                    .setParameter(2, silenceLimit().toMillis() / 1000.0)
-                    .getSingleResult())
-        .map(count -> count > 0);
   }
 
   @Scheduled(

@@ -1,19 +1,17 @@
 package io.cascade.dispatch;
 
 import io.cascade.message.MessageAccepted;
+import io.cascade.message.Priority;
+import io.cascade.store.PublicationStore;
+import io.cascade.store.PublicationStore.Publication;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,25 +32,9 @@ public class Outbox {
 
   private static final Logger LOG = Logger.getLogger(Outbox.class);
 
-  private static final String CLAIM_DUE =
-      "UPDATE message SET publish_due_at = now() + make_interval(secs => $2)"
-          + " WHERE id IN (SELECT id FROM message WHERE publish_due_at <= now()"
-          + " ORDER BY publish_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-          + " RETURNING id, publish_due_at";
-  // Both write-backs touch a row only if its publish_due_at is still the one this publication was
-  // claimed with: meanwhile a dispatcher may have taken the message and scheduled its next walk
-  // (WAITING) or a look at a live owner's step, which a late write-back must not wipe out.
-  private static final String MARK_CONFIRMED =
-      "UPDATE message m SET publish_due_at = NULL FROM unnest($1::uuid[], $2::timestamptz[])"
-          + " AS p(id, due) WHERE m.id = p.id AND m.publish_due_at = p.due";
-  private static final String RETRY_LATER =
-      "UPDATE message m SET publish_due_at = now() + make_interval(secs => $3)"
-          + " FROM unnest($1::uuid[], $2::timestamptz[]) AS p(id, due)"
-          + " WHERE m.id = p.id AND m.publish_due_at = p.due";
-
   private static final long WRITE_BACK_INTERVAL_MS = 50;
 
-  private final Pool database;
+  private final PublicationStore store;
   private final DispatchPublisher publisher;
   private final OutboxConfig config;
   private Vertx vertx;
@@ -60,18 +42,15 @@ public class Outbox {
   private final ConcurrentLinkedQueue<Publication> confirmed = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Publication> unconfirmed = new ConcurrentLinkedQueue<>();
 
-  /** A message published because its {@code publish_due_at} was {@code dueAt}. */
-  record Publication(UUID messageId, Instant dueAt) {}
-
-  Outbox(Pool database, DispatchPublisher publisher, OutboxConfig config) {
-    this.database = database;
+  Outbox(PublicationStore store, DispatchPublisher publisher, OutboxConfig config) {
+    this.store = store;
     this.publisher = publisher;
     this.config = config;
   }
 
   /** Publishes a just-accepted message. */
   void onAccepted(@Observes MessageAccepted accepted) {
-    publishCommitted(accepted.messageId(), accepted.publishDueAt());
+    publishCommitted(accepted.messageId(), accepted.publishDueAt(), accepted.priority());
   }
 
   /**
@@ -79,10 +58,10 @@ public class Outbox {
    * moved on to its next step); the relay publishes it at {@code dueAt} unless this is confirmed.
    * The broker's answer is written back in batches by {@link #writeBack}.
    */
-  void publishCommitted(UUID messageId, Instant dueAt) {
-    Publication publication = new Publication(messageId, dueAt);
+  void publishCommitted(UUID messageId, Instant dueAt, Priority priority) {
+    Publication publication = new Publication(messageId, dueAt, priority);
     publisher
-        .publish(publication.messageId())
+        .publish(messageId, priority)
         .subscribe()
         .with(ignored -> confirmed.add(publication), failure -> unconfirmed.add(publication));
   }
@@ -113,8 +92,9 @@ public class Outbox {
   /** Writes back the outcome of recent publications: one statement per batch, not per message. */
   Uni<Void> writeBack() {
     // A lost write-back is harmless: the row stays due and the relay publishes it again.
-    return markConfirmed(drain(confirmed))
-        .flatMap(ignored -> retryLater(drain(unconfirmed)))
+    return store
+        .markConfirmed(drain(confirmed))
+        .flatMap(ignored -> store.retryLater(drain(unconfirmed), config.retryDelay()))
         .onFailure()
         .recoverWithNull();
   }
@@ -124,20 +104,10 @@ public class Outbox {
       every = "${cascade.outbox.relay-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> relay() {
-    return database
-        .preparedQuery(CLAIM_DUE)
-        .execute(
-            Tuple.tuple()
-                .addInteger(config.relayBatchSize())
-                .addDouble(seconds(config.publishLease().toMillis())))
+    return store
+        .claimDue(config.relayBatchSize(), config.publishLease())
         .flatMap(
-            rows -> {
-              List<Publication> due = new ArrayList<>();
-              for (Row row : rows) {
-                due.add(
-                    new Publication(
-                        row.getUUID("id"), row.getOffsetDateTime("publish_due_at").toInstant()));
-              }
+            due -> {
               if (due.isEmpty()) {
                 return Uni.createFrom().voidItem();
               }
@@ -159,7 +129,7 @@ public class Outbox {
             .map(
                 publication ->
                     publisher
-                        .publish(publication.messageId())
+                        .publish(publication.messageId(), publication.priority())
                         .invoke(() -> ok.add(publication))
                         .onFailure()
                         .invoke(failure -> failed.add(publication))
@@ -169,35 +139,8 @@ public class Outbox {
     return Uni.join()
         .all(publications)
         .andFailFast()
-        .flatMap(ignored -> markConfirmed(ok))
-        .flatMap(ignored -> retryLater(failed));
-  }
-
-  private Uni<Void> markConfirmed(List<Publication> publications) {
-    if (publications.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    return database.preparedQuery(MARK_CONFIRMED).execute(keys(publications)).replaceWithVoid();
-  }
-
-  private Uni<Void> retryLater(List<Publication> publications) {
-    if (publications.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
-    return database
-        .preparedQuery(RETRY_LATER)
-        .execute(keys(publications).addDouble(seconds(config.retryDelay().toMillis())))
-        .replaceWithVoid();
-  }
-
-  /** The ids and claimed due times of {@code publications}, as two parallel arrays. */
-  private static Tuple keys(List<Publication> publications) {
-    return Tuple.tuple()
-        .addArrayOfUUID(publications.stream().map(Publication::messageId).toArray(UUID[]::new))
-        .addArrayOfOffsetDateTime(
-            publications.stream()
-                .map(p -> p.dueAt().atOffset(ZoneOffset.UTC))
-                .toArray(OffsetDateTime[]::new));
+        .flatMap(ignored -> store.markConfirmed(ok))
+        .flatMap(ignored -> store.retryLater(failed, config.retryDelay()));
   }
 
   private static <T> List<T> drain(ConcurrentLinkedQueue<T> queue) {
@@ -206,9 +149,5 @@ public class Outbox {
       items.add(item);
     }
     return items;
-  }
-
-  private static double seconds(long millis) {
-    return millis / 1000.0;
   }
 }

@@ -261,9 +261,20 @@ public class QuorumQueueConnector implements InboundConnector {
       }
     }
 
+    /**
+     * Stops for good. Called twice at shutdown (the channel's termination, then the connector's
+     * {@code @PreDestroy}), so the second call must neither fail nor stop the others' closing.
+     */
     void close() {
+      if (closed) {
+        return;
+      }
       closed = true;
-      io.execute(this::abortConnection);
+      try {
+        io.execute(this::abortConnection);
+      } catch (RejectedExecutionException e) {
+        LOG.debugf("%s was shut down already", name);
+      }
       io.shutdown();
     }
   }

@@ -1,21 +1,15 @@
 package io.cascade.dispatch;
 
-import io.cascade.channel.FailoverReason;
-import io.cascade.message.AttemptStatus;
+import io.cascade.api.Timestamps;
+import io.cascade.core.CascadeCore;
 import io.cascade.message.StepsConfig;
-import io.cascade.message.WaitFor;
+import io.cascade.store.MessageStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -33,22 +27,23 @@ public class StepTimer {
 
   private static final Logger LOG = Logger.getLogger(StepTimer.class);
 
-  private static final String DUE =
-      "SELECT m.id, m.step_wait_for, a.status AS attempt_status"
-          + " FROM message m LEFT JOIN attempt a ON a.id = m.step_attempt_id"
-          + " WHERE m.step_due_at <= now() ORDER BY m.step_due_at LIMIT $1"
-          + " FOR UPDATE OF m SKIP LOCKED";
-
-  private final Pool database;
-  private final StepFailover failover;
+  private final MessageStore store;
+  private final CascadeCore core;
+  private final AfterCommit afterCommit;
   private final OutboxConfig outbox;
   private final StepsConfig steps;
   private Vertx vertx;
   private long timer;
 
-  StepTimer(Pool database, StepFailover failover, OutboxConfig outbox, StepsConfig steps) {
-    this.database = database;
-    this.failover = failover;
+  StepTimer(
+      MessageStore store,
+      CascadeCore core,
+      AfterCommit afterCommit,
+      OutboxConfig outbox,
+      StepsConfig steps) {
+    this.store = store;
+    this.core = core;
+    this.afterCommit = afterCommit;
     this.outbox = outbox;
     this.steps = steps;
   }
@@ -75,49 +70,14 @@ public class StepTimer {
 
   /** Moves on every step whose deadline passed, up to a batch. */
   Uni<Void> fire() {
-    return database
-        .withTransaction(
-            connection ->
-                connection
-                    .preparedQuery(DUE)
-                    .execute(Tuple.of(outbox.relayBatchSize()))
-                    .flatMap(
-                        rows -> {
-                          // One after the other: a connection runs one query at a time anyway.
-                          List<StepFailover.Moved> moved = new ArrayList<>();
-                          Uni<Void> done = Uni.createFrom().voidItem();
-                          for (Row row : rows) {
-                            UUID messageId = row.getUUID("id");
-                            FailoverReason reason = reason(row);
-                            String note =
-                                reason == FailoverReason.NOT_READ_IN_TIME
-                                    ? reason.id()
-                                        + ": delivered but not read by the step's deadline"
-                                    : reason.id() + ": no receipt by the step's deadline";
-                            done =
-                                done.flatMap(
-                                    ignored ->
-                                        failover
-                                            .moveOn(connection, messageId, reason, note)
-                                            .invoke(result -> result.ifPresent(moved::add))
-                                            .replaceWithVoid());
-                          }
-                          return done.replaceWith(moved);
-                        }))
-        .invoke(failover::committed)
+    return store
+        .changeDeadlinesDue(
+            outbox.relayBatchSize(), snapshot -> core.deadline(snapshot, Timestamps.now()))
+        .invoke(moved -> moved.forEach(afterCommit::run))
         .replaceWithVoid()
         .onFailure()
         .invoke(failure -> LOG.warnf("step deadline check failed: %s", failure.toString()))
         .onFailure()
         .recoverWithNull();
-  }
-
-  /** Why the step ended: read was required and only delivery came, or no receipt came at all. */
-  private static FailoverReason reason(Row row) {
-    boolean readRequired = WaitFor.READ.name().equals(row.getString("step_wait_for"));
-    boolean delivered = AttemptStatus.DELIVERED.name().equals(row.getString("attempt_status"));
-    return readRequired && delivered
-        ? FailoverReason.NOT_READ_IN_TIME
-        : FailoverReason.NO_RECEIPT_IN_TIME;
   }
 }

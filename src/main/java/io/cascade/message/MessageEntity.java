@@ -94,6 +94,11 @@ public class MessageEntity {
   @Column(name = "step_wait_for")
   public WaitFor stepWaitFor;
 
+  /** How urgently it is dispatched. */
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public Priority priority;
+
   @Version public long version;
 
   /** The step being attempted now. */

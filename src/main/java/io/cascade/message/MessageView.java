@@ -24,6 +24,7 @@ public record MessageView(
             })
         MessageStatus status,
     String reference,
+    @Schema(enumeration = {"high", "normal", "bulk"}) Priority priority,
     String text,
     @Schema(description = "Webhook URL for this message's events, if it has its own")
         String callbackUrl,
@@ -98,12 +99,14 @@ public record MessageView(
     }
   }
 
-  static MessageView of(
+  /** The view of a stored message with its attempts. */
+  public static MessageView of(
       MessageEntity message, List<AttemptEntity> attempts, List<RouteStep> effectiveRoute) {
     return new MessageView(
         message.id,
         message.status,
         message.reference,
+        message.priority,
         message.text,
         message.callbackUrl,
         effectiveRoute,

@@ -30,15 +30,29 @@ public record SendMessageRequest(
                 "Webhook URL for this message's events, instead of the tenant's. Needs the"
                     + " tenant's webhook all the same (PUT /v1/webhook): its secret signs every"
                     + " event, so without one the request is refused with 422.")
-        String callbackUrl) {
+        String callbackUrl,
+    // Left out of the idempotency hash when absent, as callbackUrl.
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(
+            enumeration = {"high", "normal", "bulk"},
+            description =
+                "high (OTP codes, alerts) is dispatched before normal, normal before bulk;"
+                    + " default normal")
+        Priority priority) {
 
   /** Validity used when the request names none. */
   public static final int DEFAULT_VALIDITY_SECONDS = 86_400;
+
+  /** The priority named, or {@code normal}. */
+  public Priority effectivePriority() {
+    return priority == null ? Priority.NORMAL : priority;
+  }
 
   /** The request as it will be stored and compared for idempotency, defaults filled in. */
   public SendMessageRequest withDefaults() {
     return validitySeconds != null
         ? this
-        : new SendMessageRequest(route, text, DEFAULT_VALIDITY_SECONDS, reference, callbackUrl);
+        : new SendMessageRequest(
+            route, text, DEFAULT_VALIDITY_SECONDS, reference, callbackUrl, priority);
   }
 }

@@ -6,6 +6,11 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The service's own metrics, scraped at {@code /q/metrics}. Tags stay low-cardinality: channel,
@@ -16,6 +21,9 @@ import java.time.Instant;
 public class CascadeMetrics {
 
   private final MeterRegistry registry;
+  // Meters by name and tags: looked up once, not built again for every message.
+  private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> deliveryLatency = new ConcurrentHashMap<>();
   private final Counter accepted;
   private final Timer acceptLatency;
 
@@ -39,33 +47,29 @@ public class CascadeMetrics {
 
   /** One attempt ended; {@code outcome} is the attempt status. */
   public void attempt(String channel, String provider, String outcome) {
-    registry
-        .counter("cascade.attempts", "channel", channel, "provider", provider, "outcome", outcome)
+    counter("cascade.attempts", "channel", channel, "provider", provider, "outcome", outcome)
         .increment();
   }
 
   /** A message moved from one channel to the next step of its route. */
   public void failover(String from, String to, String reason) {
-    registry.counter("cascade.failovers", "from", from, "to", to, "reason", reason).increment();
+    counter("cascade.failovers", "from", from, "to", to, "reason", reason).increment();
   }
 
   /** A provider's guard tries it again after a transient failure. */
   public void providerRetry(String channel, String provider) {
-    registry
-        .counter("cascade.provider.retries", "channel", channel, "provider", provider)
-        .increment();
+    counter("cascade.provider.retries", "channel", channel, "provider", provider).increment();
   }
 
   /** A provider gave up on a step and the next provider of the same channel takes it. */
   public void providerFailover(String channel, String from, String reason) {
-    registry
-        .counter("cascade.provider.failovers", "channel", channel, "from", from, "reason", reason)
+    counter("cascade.provider.failovers", "channel", channel, "from", from, "reason", reason)
         .increment();
   }
 
   /** A delivery receipt or status callback was stored; {@code status} as the provider meant it. */
   public void receipt(String provider, String status) {
-    registry.counter("cascade.receipts", "provider", provider, "status", status).increment();
+    counter("cascade.receipts", "provider", provider, "status", status).increment();
   }
 
   /**
@@ -73,7 +77,7 @@ public class CascadeMetrics {
    * last step); the message waits and walks it again.
    */
   public void routeWait(String reason) {
-    registry.counter("cascade.route.waits", "reason", reason).increment();
+    counter("cascade.route.waits", "reason", reason).increment();
   }
 
   /**
@@ -81,27 +85,38 @@ public class CascadeMetrics {
    * already delivered via {@code first}: the recipient got it twice.
    */
   public void doubleDelivery(String first, String second) {
-    registry.counter("cascade.double.deliveries", "first", first, "second", second).increment();
+    counter("cascade.double.deliveries", "first", first, "second", second).increment();
   }
 
   /** Messages put back on the queue because no dispatcher had touched them for too long. */
   public void redriven(int count) {
-    registry.counter("cascade.messages.redriven").increment(count);
+    counter("cascade.messages.redriven").increment(count);
   }
 
   /** A message reached a final status; the timer measures acceptance to that status. */
   public void finalStatus(String status, Instant acceptedAt) {
-    registry.counter("cascade.messages.final", "status", status).increment();
-    Timer.builder("cascade.delivery.latency")
-        .description("Time from acceptance to the final status")
-        .tag("status", status)
-        .publishPercentileHistogram()
-        .register(registry)
+    counter("cascade.messages.final", "status", status).increment();
+    deliveryLatency
+        .computeIfAbsent(
+            status,
+            s ->
+                Timer.builder("cascade.delivery.latency")
+                    .description("Time from acceptance to the final status")
+                    .tag("status", s)
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record(Duration.between(acceptedAt, Instant.now()));
   }
 
   /** A webhook delivery ended: {@code delivered}, {@code retried} or {@code given_up}. */
   public void webhook(String outcome) {
-    registry.counter("cascade.webhooks", "outcome", outcome).increment();
+    counter("cascade.webhooks", "outcome", outcome).increment();
+  }
+
+  private Counter counter(String name, String... tags) {
+    List<String> key = new ArrayList<>(tags.length + 1);
+    key.add(name);
+    key.addAll(Arrays.asList(tags));
+    return counters.computeIfAbsent(key, k -> registry.counter(name, tags));
   }
 }

@@ -8,11 +8,11 @@ import io.cascade.channel.SendOutcome;
 import io.cascade.core.Transition.Metric;
 import io.cascade.message.AttemptStatus;
 import io.cascade.message.MessageStatus;
+import io.cascade.message.Priority;
 import io.cascade.message.RouteStep;
 import io.cascade.message.WaitFor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -52,7 +52,14 @@ class CascadeCoreTest {
 
   static Snapshot accepted(List<RouteStep> route) {
     return new Snapshot(
-        CORE.accept(UUID.randomUUID(), UUID.randomUUID(), "Your code is 123456", route, 300, T0),
+        CORE.accept(
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            "Your code is 123456",
+            route,
+            300,
+            Priority.NORMAL,
+            T0),
         List.of());
   }
 
@@ -60,14 +67,8 @@ class CascadeCoreTest {
     return new CascadeCore.Claim(now, ME, channel -> channel.id() + "-a");
   }
 
-  /** Applies a transition the way the store writes it. */
   static Snapshot apply(Snapshot before, Transition t) {
-    List<AttemptState> attempts = new ArrayList<>(before.attempts());
-    for (AttemptState changed : t.attempts()) {
-      attempts.removeIf(a -> a.id().equals(changed.id()));
-      attempts.add(changed);
-    }
-    return new Snapshot(t.message() == null ? before.message() : t.message(), attempts);
+    return before.after(t);
   }
 
   static Snapshot claimed(Snapshot s) {

@@ -7,6 +7,7 @@ import io.cascade.channel.FailoverReason;
 import io.cascade.channel.SendOutcome;
 import io.cascade.message.AttemptStatus;
 import io.cascade.message.MessageStatus;
+import io.cascade.message.Priority;
 import io.cascade.message.RouteStep;
 import io.cascade.message.WaitFor;
 import java.time.Duration;
@@ -90,6 +91,7 @@ class CascadeInvariantsTest {
                 "code 1",
                 route(),
                 20 + random.nextInt(200),
+                Priority.NORMAL,
                 now),
             List.of());
     UUID[] dispatchers = {UUID.randomUUID(), UUID.randomUUID()};
@@ -259,7 +261,8 @@ class CascadeInvariantsTest {
             m.claimedBy() == null ? null : seen,
             m.stepDueAt(),
             m.stepAttemptId(),
-            m.stepWaitFor()),
+            m.stepWaitFor(),
+            m.priority()),
         s.attempts());
   }
 }

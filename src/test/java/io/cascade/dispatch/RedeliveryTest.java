@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.message.MessageAccepted;
+import io.cascade.message.Priority;
 import io.cascade.support.Broker;
 import io.cascade.support.Metrics;
 import io.cascade.support.TestApi;
@@ -151,8 +152,8 @@ class RedeliveryTest {
     insertMessage(unchanged, "DELIVERED", 0, "'2030-01-01T00:00:00Z'");
     insertMessage(rescheduled, "DELIVERED", 0, "'2030-01-01T00:05:00Z'");
 
-    accepted.fire(new MessageAccepted(unchanged, publishedWith));
-    accepted.fire(new MessageAccepted(rescheduled, publishedWith));
+    accepted.fire(new MessageAccepted(unchanged, publishedWith, Priority.NORMAL));
+    accepted.fire(new MessageAccepted(rescheduled, publishedWith, Priority.NORMAL));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> publishDueAt(unchanged) == null);
     assertThat(publishDueAt(rescheduled)).isEqualTo(Instant.parse("2030-01-01T00:05:00Z"));

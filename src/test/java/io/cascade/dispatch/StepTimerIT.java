@@ -356,7 +356,7 @@ class StepTimerIT {
     properties.put("cascade.webhooks.retry-delay", "1s");
     properties.put("cascade.webhooks.retry-max-delay", "2s");
     // One line per step moved on, naming the message: which replica fired what, in its log.
-    properties.put("quarkus.log.category.\"io.cascade.dispatch.StepFailover\".level", "DEBUG");
+    properties.put("quarkus.log.category.\"io.cascade.dispatch.AfterCommit\".level", "DEBUG");
     ServiceProcess service =
         new ServiceProcess(
             name, ServiceProcess.freePort(), WORK.resolve(name + ".log"), environment, properties);

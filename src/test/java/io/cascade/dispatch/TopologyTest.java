@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import io.cascade.support.Broker;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,15 @@ class TopologyTest {
   @Test
   void dispatchQueueIsADurableQuorumQueueWithDeliveryLimitAndDeadLetterQueue() throws Exception {
     assertQuorumAndDurable("cascade.dispatch", DISPATCH_ARGUMENTS);
+  }
+
+  @Test
+  void eachPriorityClassHasADurableQuorumQueueOfItsOwn() throws Exception {
+    for (String queue : List.of("cascade.dispatch.high", "cascade.dispatch.bulk")) {
+      Map<String, Object> arguments = new HashMap<>(DISPATCH_ARGUMENTS);
+      arguments.put("x-dead-letter-routing-key", queue);
+      assertQuorumAndDurable(queue, arguments);
+    }
   }
 
   @Test

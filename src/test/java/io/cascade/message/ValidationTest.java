@@ -81,7 +81,7 @@ class ValidationTest {
         Arguments.of(
             "{\"route\":[" + SMS + "]," + text + ",\"reference\":\"" + "r".repeat(129) + "\"}",
             "reference"),
-        Arguments.of("{\"route\":[" + SMS + "]," + text + ",\"priority\":\"high\"}", "priority"));
+        Arguments.of("{\"route\":[" + SMS + "]," + text + ",\"priority\":\"urgent\"}", "priority"));
   }
 
   @ParameterizedTest(name = "{1}: {0}")

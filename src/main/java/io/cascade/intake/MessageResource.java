@@ -1,7 +1,12 @@
-package io.cascade.message;
+package io.cascade.intake;
 
 import io.cascade.api.ApiException;
 import io.cascade.api.Problem;
+import io.cascade.message.MessagePage;
+import io.cascade.message.MessageService;
+import io.cascade.message.MessageStatus;
+import io.cascade.message.MessageView;
+import io.cascade.message.SendMessageRequest;
 import io.cascade.observability.CascadeMetrics;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
@@ -54,11 +59,14 @@ public class MessageResource {
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int MAX_PAGE_SIZE = 100;
 
+  private final Intake intake;
   private final MessageService service;
   private final CurrentTenant tenant;
   private final CascadeMetrics metrics;
 
-  MessageResource(MessageService service, CurrentTenant tenant, CascadeMetrics metrics) {
+  MessageResource(
+      Intake intake, MessageService service, CurrentTenant tenant, CascadeMetrics metrics) {
+    this.intake = intake;
     this.service = service;
     this.tenant = tenant;
     this.metrics = metrics;
@@ -133,7 +141,7 @@ public class MessageResource {
       throw ApiException.invalidFields(
           List.of(new Problem.FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 characters")));
     }
-    return service
+    return intake
         .accept(tenant.id(), idempotencyKey, request)
         .map(
             accepted -> {

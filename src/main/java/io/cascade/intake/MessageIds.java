@@ -1,4 +1,4 @@
-package io.cascade.message;
+package io.cascade.intake;
 
 import java.security.SecureRandom;
 import java.util.UUID;

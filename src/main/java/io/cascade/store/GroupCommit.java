@@ -1,0 +1,130 @@
+package io.cascade.store;
+
+import io.cascade.api.DatabaseFailures;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Runs concurrent requests in shared transactions: whatever arrives while {@code maxInFlight}
+ * batches are running waits and goes into the next batch, up to {@code maxBatch} requests. An idle
+ * commit starts at once, so a lone request waits for nobody; under load each transaction carries
+ * many requests and the per-transaction cost (round trips, commit, fsync) is shared. Each request
+ * completes only when its batch committed, on the Vert.x context it was submitted from.
+ *
+ * <p>A batch that fails for any reason but an unreachable database is run again one request at a
+ * time, so one bad request fails alone.
+ *
+ * @param <I> a request
+ * @param <O> its result
+ */
+public final class GroupCommit<I, O> {
+
+  private final Function<List<I>, Uni<List<O>>> commit;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final Queue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /**
+   * @param commit runs one batch in one transaction; its results are in the order of its requests
+   */
+  public GroupCommit(Function<List<I>, Uni<List<O>>> commit, int maxBatch, int maxInFlight) {
+    this.commit = commit;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Completes with the request's result once the transaction holding it committed. */
+  public Uni<O> submit(I request) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              queue.add(new Pending<>(request, emitter, Vertx.currentContext()));
+              drain();
+            });
+  }
+
+  private void drain() {
+    while (!queue.isEmpty()) {
+      int running = inFlight.get();
+      if (running >= maxInFlight) {
+        return; // the batch that ends next drains again
+      }
+      if (!inFlight.compareAndSet(running, running + 1)) {
+        continue;
+      }
+      List<Pending<I, O>> batch = new ArrayList<>();
+      while (batch.size() < maxBatch) {
+        Pending<I, O> next = queue.poll();
+        if (next == null) {
+          break;
+        }
+        batch.add(next);
+      }
+      if (batch.isEmpty()) {
+        inFlight.decrementAndGet();
+        continue;
+      }
+      run(batch)
+          .subscribe()
+          .with(
+              ignored -> {
+                inFlight.decrementAndGet();
+                drain();
+              });
+    }
+  }
+
+  /** Runs the batch and settles every request of it; never fails. */
+  private Uni<Void> run(List<Pending<I, O>> batch) {
+    List<I> requests = batch.stream().map(Pending::request).toList();
+    return Uni.createFrom()
+        .deferred(() -> commit.apply(requests))
+        .onItemOrFailure()
+        .transformToUni(
+            (results, failure) -> {
+              if (failure == null) {
+                for (int i = 0; i < batch.size(); i++) {
+                  batch.get(i).complete(results.get(i));
+                }
+                return Uni.createFrom().voidItem();
+              }
+              if (batch.size() == 1 || DatabaseFailures.isUnavailable(failure)) {
+                batch.forEach(p -> p.fail(failure));
+                return Uni.createFrom().voidItem();
+              }
+              // Isolate the request that broke the batch: each one on its own.
+              Uni<Void> alone = Uni.createFrom().voidItem();
+              for (Pending<I, O> pending : batch) {
+                alone = alone.flatMap(ignored -> run(List.of(pending)));
+              }
+              return alone;
+            });
+  }
+
+  private record Pending<I, O>(I request, UniEmitter<? super O> emitter, Context context) {
+    void complete(O result) {
+      onContext(() -> emitter.complete(result));
+    }
+
+    void fail(Throwable failure) {
+      onContext(() -> emitter.fail(failure));
+    }
+
+    private void onContext(Runnable action) {
+      if (context == null || Vertx.currentContext() == context) {
+        action.run();
+      } else {
+        context.runOnContext(ignored -> action.run());
+      }
+    }
+  }
+}

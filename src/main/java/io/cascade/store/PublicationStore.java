@@ -1,0 +1,129 @@
+package io.cascade.store;
+
+import io.cascade.message.Priority;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The outbox's bookkeeping in {@code message.publish_due_at}: which messages are due for
+ * publication, which the broker confirmed, which to try again, and which no dispatcher touched for
+ * too long. Claims skip rows other transactions hold; write-backs lock their rows in id order, as
+ * the {@link MessageStore} does, so they never deadlock with a batch of claims or outcomes.
+ */
+@ApplicationScoped
+public class PublicationStore {
+
+  /** A message published because its {@code publish_due_at} was {@code dueAt}. */
+  public record Publication(UUID messageId, Instant dueAt, Priority priority) {}
+
+  private static final String CLAIM_DUE =
+      "UPDATE message SET publish_due_at = now() + make_interval(secs => $2)"
+          + " WHERE id IN (SELECT id FROM message WHERE publish_due_at <= now()"
+          + " ORDER BY publish_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING id, publish_due_at, priority";
+  // Both write-backs touch a row only if its publish_due_at is still the one this publication was
+  // claimed with: meanwhile a dispatcher may have taken the message and scheduled its next walk
+  // (WAITING) or a look at a live owner's step, which a late write-back must not wipe out.
+  private static final String LOCKED =
+      "WITH p AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS p(id, due)),"
+          + " locked AS MATERIALIZED (SELECT m.id FROM message m JOIN p ON m.id = p.id"
+          + " AND m.publish_due_at = p.due ORDER BY m.id FOR UPDATE OF m)";
+  private static final String MARK_CONFIRMED =
+      LOCKED + " UPDATE message SET publish_due_at = NULL WHERE id IN (SELECT id FROM locked)";
+  private static final String RETRY_LATER =
+      LOCKED
+          + " UPDATE message SET publish_due_at = now() + make_interval(secs => $3)"
+          + " WHERE id IN (SELECT id FROM locked)";
+  private static final String REDRIVE =
+      "UPDATE message SET publish_due_at = now()"
+          + " WHERE id IN (SELECT id FROM message"
+          + " WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
+          + " AND updated_at < now() - make_interval(secs => $1)"
+          + " AND (claimed_until IS NULL OR claimed_until < now())"
+          + " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING id";
+
+  private final Pool database;
+
+  PublicationStore(Pool database) {
+    this.database = database;
+  }
+
+  /** Takes up to {@code limit} overdue messages, each for {@code lease}. */
+  public Uni<List<Publication>> claimDue(int limit, Duration lease) {
+    return database
+        .preparedQuery(CLAIM_DUE)
+        .execute(Tuple.of(limit, seconds(lease)))
+        .map(
+            rows -> {
+              List<Publication> due = new ArrayList<>();
+              for (Row row : rows) {
+                due.add(
+                    new Publication(
+                        row.getUUID("id"),
+                        row.getOffsetDateTime("publish_due_at").toInstant(),
+                        Priority.valueOf(row.getString("priority"))));
+              }
+              return due;
+            });
+  }
+
+  /** The broker has these: nothing is due for them any more. */
+  public Uni<Void> markConfirmed(List<Publication> publications) {
+    if (publications.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return database.preparedQuery(MARK_CONFIRMED).execute(keys(publications)).replaceWithVoid();
+  }
+
+  /** The broker did not confirm these: due again after {@code delay}. */
+  public Uni<Void> retryLater(List<Publication> publications, Duration delay) {
+    if (publications.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return database
+        .preparedQuery(RETRY_LATER)
+        .execute(keys(publications).addDouble(seconds(delay)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Makes up to {@code limit} messages due now that are not final, confirmed, not claimed and
+   * untouched for {@code stallLimit}; their ids.
+   */
+  public Uni<List<UUID>> redriveStalled(Duration stallLimit, int limit) {
+    return database
+        .preparedQuery(REDRIVE)
+        .execute(Tuple.of(seconds(stallLimit), limit))
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
+  }
+
+  /** The ids and claimed due times of {@code publications}, as two parallel arrays. */
+  private static Tuple keys(List<Publication> publications) {
+    return Tuple.tuple()
+        .addArrayOfUUID(publications.stream().map(Publication::messageId).toArray(UUID[]::new))
+        .addArrayOfOffsetDateTime(
+            publications.stream()
+                .map(p -> p.dueAt().atOffset(ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new));
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+}
