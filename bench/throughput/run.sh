@@ -18,9 +18,14 @@
 # from bench/throughput/RateLoad.java (open loop, at most --max-in-flight outstanding requests);
 # reports offered, accepted, delivered/s, accept->delivered p50/p99, not final, and the same costs.
 #
+# --priority [BULK [HIGH]] (default 20000 and 100): Cascade only. Tenant A posts BULK messages with
+# priority bulk as fast as 16 senders can; meanwhile tenant B posts HIGH messages with priority
+# high, one every 50 ms (bench/throughput/PriorityLoad.java). Reports A's accept rate and B's
+# accept->delivered p50/p99/max (target: p99 <= 1 s), both from the stored timestamps.
+#
 # Usage: bench/throughput/run.sh [--jar PATH] [--rounds 2] [--duration 15] [--warmup 15]
 #          [--connections 16] [--drain 120] [--port 8090] [--sustained [RATE [SECONDS]]]
-#          [--max-in-flight 256] [--no-record]
+#          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--no-record]
 # --jar defaults to target/quarkus-app/quarkus-run.jar of this checkout (built if missing or
 # older than src/ or pom.xml). Installs kannel, kannel-extras and wrk with apt-get if missing.
 # Prints the figures and appends one block to bench/results/throughput.txt (unless --no-record).
@@ -45,6 +50,8 @@ mode=interleaved
 rate=1000
 seconds=60
 max_in_flight=256
+bulk=20000
+high=100
 record=1
 settle=${BENCH_STATS_SETTLE:-11}   # PostgreSQL 15 backends flush idle stats within 10 s
 
@@ -64,6 +71,11 @@ while [ $# -gt 0 ]; do
       mode=sustained; shift
       if [[ ${1:-} =~ ^[0-9]+([.][0-9]+)?$ ]]; then rate=$1; shift
         if [[ ${1:-} =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
+      fi ;;
+    --priority)
+      mode=priority; shift
+      if [[ ${1:-} =~ ^[0-9]+$ ]]; then bulk=$1; shift
+        if [[ ${1:-} =~ ^[0-9]+$ ]]; then high=$1; shift; fi
       fi ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -498,6 +510,31 @@ if [ "$mode" = interleaved ]; then
     "  kannel delivery check: bearerbox sent to fakesmscs=$k_sent_total (incl. warm-up and readiness probe), fakesmscs received=$fake_received"
   )
   header="settings: mode=interleaved rounds=$rounds duration=${duration}s warmup=${warmup}s connections=$connections wrk_threads=$threads kannel=$(dpkg-query -W -f '${Version}' kannel 2>/dev/null) (sendsms GET, 2x fakesmsc -m 0) cascade_route=sms+email simulator_latency=0ms"
+elif [ "$mode" = priority ]; then
+  log "starting Cascade ($jar, commit $jar_commit)"
+  start_cascade
+  log "warm-up: Cascade ${warmup}s, drain, idle measurement"
+  warm_cascade
+  new_tenant bench-priority-high; b_key=$key; b_tenant=$tenant_id
+  log "priority: $bulk bulk messages of tenant A, $high high messages of tenant B meanwhile"
+  cascade_window "priority-bulk" env B_KEY="$b_key" \
+    java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 "$here/PriorityLoad.java" "$base" "$bulk" "$high"
+  a_tenant=$tenant_id; tenant_id=$b_tenant
+  wait_final "$drain" || log "warning: tenant B's messages not final after $drain s"
+  b_stats=$(psql_q "SELECT count(*), count(*) FILTER (WHERE status = 'DELIVERED'),
+      round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at))::numeric, 1),
+      round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - created_at))::numeric, 1),
+      round(1000 * max(extract(epoch FROM updated_at - created_at))::numeric, 1)
+    FROM message WHERE tenant_id = '$b_tenant'" | tr '|' ' ')
+  read -r b_n b_deliv b_50 b_99 b_max <<<"$b_stats"
+  summary=(
+    "  load: $c_out"
+    "  tenant A (bulk): $c_deliv"
+    "  tenant B (high): messages=$b_n delivered=$b_deliv accept_to_delivered_p50=${b_50}ms p99=${b_99}ms max=${b_max}ms (target p99 <= 1000ms)"
+    "  cascade cost (tenant A's window): $c_cost"
+    "  $c_noise"
+  )
+  header="settings: mode=priority bulk=$bulk high=$high (one every 50 ms, started after a tenth of the bulk) senders=16 warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms load=bench/throughput/PriorityLoad.java"
 else
   log "starting Cascade ($jar, commit $jar_commit)"
   start_cascade
