@@ -7,12 +7,14 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A message and where its cascade stands. The row is also the outbox entry of its publication. */
+/**
+ * A message and where its cascade stands, as the API reads it; {@code MessageStore} writes it. The
+ * row is also the outbox entry of its publication.
+ */
 @Entity
 @Table(name = "message")
 public class MessageEntity {
@@ -99,7 +101,9 @@ public class MessageEntity {
   @Column(nullable = false)
   public Priority priority;
 
-  @Version public long version;
+  /** Counts changes; incremented by {@code MessageStore}, the one writer of this row. */
+  @Column(nullable = false)
+  public long version;
 
   /** The step being attempted now. */
   public RouteStep currentRouteStep() {

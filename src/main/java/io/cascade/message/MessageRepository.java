@@ -7,16 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
 
-/** Stores messages. */
+/** Reads messages for the API (the store writes them). */
 @ApplicationScoped
 public class MessageRepository implements PanacheRepositoryBase<MessageEntity, UUID> {
 
   public Uni<MessageEntity> findForTenant(UUID tenantId, UUID id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
-  }
-
-  public Uni<MessageEntity> findByIdempotencyKey(UUID tenantId, String key) {
-    return find("tenantId = ?1 and idempotencyKey = ?2", tenantId, key).firstResult();
   }
 
   /**

@@ -1,9 +1,13 @@
 package io.cascade.receipt;
 
 import io.cascade.api.Timestamps;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptSink;
+import io.cascade.channel.ReceiptStatus;
 import io.cascade.core.CascadeCore;
 import io.cascade.core.Transition;
 import io.cascade.dispatch.AfterCommit;
+import io.cascade.message.AttemptStatus;
 import io.cascade.observability.CascadeMetrics;
 import io.cascade.store.MessageStore;
 import io.cascade.store.ReceiptStore;
@@ -33,7 +37,7 @@ import java.util.UUID;
  * (SMPP) that have no Vert.x context.
  */
 @ApplicationScoped
-public class ReceiptInbox {
+public class ReceiptInbox implements ReceiptSink {
 
   private final Pool database;
   private final ReceiptStore receipts;
@@ -57,7 +61,7 @@ public class ReceiptInbox {
     this.metrics = metrics;
   }
 
-  /** Stores the receipt and applies it if its attempt is known; completes once committed. */
+  @Override
   public Uni<Void> accept(Receipt receipt) {
     UUID id = UUID.randomUUID();
     return database
@@ -160,7 +164,7 @@ public class ReceiptInbox {
                                             new CascadeCore.Receipt(
                                                 Timestamps.now(),
                                                 part.attemptId(),
-                                                derived.attemptStatus(),
+                                                AttemptStatus.valueOf(derived.name()),
                                                 receipt.errorCode())))));
                       })
                   .call(ignored -> receipts.markMatched(connection, receiptId, part.attemptId()))
@@ -179,7 +183,7 @@ public class ReceiptInbox {
                   connection,
                   receipt.provider(),
                   partId,
-                  next.attemptStatus().name(),
+                  next.name(),
                   next == current ? null : receipt.errorCode());
             });
   }

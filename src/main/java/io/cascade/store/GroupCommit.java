@@ -73,17 +73,16 @@ public final class GroupCommit<I, O> {
         inFlight.decrementAndGet();
         continue;
       }
-      run(batch)
-          .subscribe()
-          .with(
-              ignored -> {
-                inFlight.decrementAndGet();
-                drain();
-              });
+      run(batch).subscribe().with(ignored -> batchEnded(), failure -> batchEnded());
     }
   }
 
-  /** Runs the batch and settles every request of it; never fails. */
+  private void batchEnded() {
+    inFlight.decrementAndGet();
+    drain();
+  }
+
+  /** Runs the batch and settles every request of it. */
   private Uni<Void> run(List<Pending<I, O>> batch) {
     List<I> requests = batch.stream().map(Pending::request).toList();
     return Uni.createFrom()
@@ -91,14 +90,19 @@ public final class GroupCommit<I, O> {
         .onItemOrFailure()
         .transformToUni(
             (results, failure) -> {
-              if (failure == null) {
+              if (failure == null && results.size() == batch.size()) {
                 for (int i = 0; i < batch.size(); i++) {
                   batch.get(i).complete(results.get(i));
                 }
                 return Uni.createFrom().voidItem();
               }
-              if (batch.size() == 1 || DatabaseFailures.isUnavailable(failure)) {
-                batch.forEach(p -> p.fail(failure));
+              Throwable cause =
+                  failure != null
+                      ? failure
+                      : new IllegalStateException(
+                          results.size() + " results for a batch of " + batch.size());
+              if (batch.size() == 1 || DatabaseFailures.isUnavailable(cause)) {
+                batch.forEach(p -> p.fail(cause));
                 return Uni.createFrom().voidItem();
               }
               // Isolate the request that broke the batch: each one on its own.

@@ -1,10 +1,10 @@
 package io.cascade.receipt;
 
-import static io.cascade.receipt.ReceiptStatus.DELIVERED;
-import static io.cascade.receipt.ReceiptStatus.EXPIRED;
-import static io.cascade.receipt.ReceiptStatus.READ;
-import static io.cascade.receipt.ReceiptStatus.SENT;
-import static io.cascade.receipt.ReceiptStatus.UNDELIVERED;
+import static io.cascade.channel.ReceiptStatus.DELIVERED;
+import static io.cascade.channel.ReceiptStatus.EXPIRED;
+import static io.cascade.channel.ReceiptStatus.READ;
+import static io.cascade.channel.ReceiptStatus.SENT;
+import static io.cascade.channel.ReceiptStatus.UNDELIVERED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

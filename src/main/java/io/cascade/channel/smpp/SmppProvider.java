@@ -4,10 +4,10 @@ import io.cascade.channel.ChannelProvider;
 import io.cascade.channel.Outbound;
 import io.cascade.channel.ProviderException;
 import io.cascade.channel.ProvidersConfig.SmppSettings;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptSink;
 import io.cascade.channel.SendOutcome;
 import io.cascade.channel.SmsParts;
-import io.cascade.receipt.Receipt;
-import io.cascade.receipt.ReceiptInbox;
 import io.smallrye.mutiny.Uni;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +65,7 @@ import org.jsmpp.session.connection.socket.SocketConnection;
  *   <li><b>Throttling.</b> {@code ESME_RTHROTTLED} and {@code ESME_RMSGQFUL} mean slow down: the
  *       part is sent again after a growing pause, within the timeout. An optional per-session
  *       throughput limit paces submits so that the SMSC rarely has to say so.
- *   <li><b>Receipts.</b> Every {@code deliver_sm} receipt is stored (see {@link ReceiptInbox})
+ *   <li><b>Receipts.</b> Every {@code deliver_sm} receipt is stored (see {@link ReceiptSink})
  *       before its {@code deliver_sm_resp} goes back; if storing fails the SMSC gets a temporary
  *       error and delivers the receipt again. Receipts are taken off the socket by {@code
  *       receipt-workers} threads with a queue of {@code receipt-queue} PDUs, sized so that a burst
@@ -81,7 +81,7 @@ final class SmppProvider implements ChannelProvider {
   private final String name;
   private final SmppSettings settings;
   private final long timeoutMillis;
-  private final ReceiptInbox receipts;
+  private final ReceiptSink receipts;
   private final ExecutorService submitters;
   private final ExecutorService binder;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -93,7 +93,7 @@ final class SmppProvider implements ChannelProvider {
   private volatile SMPPSession session;
   private volatile String lastBindError = "not bound yet";
 
-  SmppProvider(String name, SmppSettings settings, Duration timeout, ReceiptInbox receipts) {
+  SmppProvider(String name, SmppSettings settings, Duration timeout, ReceiptSink receipts) {
     this.name = name;
     this.settings = settings;
     this.timeoutMillis = timeout.toMillis();

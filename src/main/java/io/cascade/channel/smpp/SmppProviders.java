@@ -4,7 +4,7 @@ import io.cascade.channel.Channel;
 import io.cascade.channel.ChannelProvider;
 import io.cascade.channel.ProviderFactory;
 import io.cascade.channel.ProvidersConfig.ProviderSettings;
-import io.cascade.receipt.ReceiptInbox;
+import io.cascade.channel.ReceiptSink;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 
@@ -12,9 +12,9 @@ import java.util.Set;
 @ApplicationScoped
 public class SmppProviders implements ProviderFactory {
 
-  private final ReceiptInbox receipts;
+  private final ReceiptSink receipts;
 
-  SmppProviders(ReceiptInbox receipts) {
+  SmppProviders(ReceiptSink receipts) {
     this.receipts = receipts;
   }
 

@@ -1,7 +1,7 @@
 package io.cascade.channel.smpp;
 
-import io.cascade.receipt.Receipt;
-import io.cascade.receipt.ReceiptStatus;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;

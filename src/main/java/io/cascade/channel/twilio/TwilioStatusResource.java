@@ -5,10 +5,10 @@ import io.cascade.api.Problem;
 import io.cascade.channel.ProvidersConfig;
 import io.cascade.channel.ProvidersConfig.ProviderSettings;
 import io.cascade.channel.ProvidersConfig.TwilioSettings;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptSink;
+import io.cascade.channel.ReceiptStatus;
 import io.cascade.channel.http.HttpProviders;
-import io.cascade.receipt.Receipt;
-import io.cascade.receipt.ReceiptInbox;
-import io.cascade.receipt.ReceiptStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -46,9 +46,9 @@ public class TwilioStatusResource {
   private static final Logger LOG = Logger.getLogger(TwilioStatusResource.class);
 
   private final ProvidersConfig providers;
-  private final ReceiptInbox inbox;
+  private final ReceiptSink inbox;
 
-  TwilioStatusResource(ProvidersConfig providers, ReceiptInbox inbox) {
+  TwilioStatusResource(ProvidersConfig providers, ReceiptSink inbox) {
     this.providers = providers;
     this.inbox = inbox;
   }

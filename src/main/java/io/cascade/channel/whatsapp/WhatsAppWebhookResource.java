@@ -5,10 +5,10 @@ import io.cascade.api.Problem;
 import io.cascade.channel.ProvidersConfig;
 import io.cascade.channel.ProvidersConfig.ProviderSettings;
 import io.cascade.channel.ProvidersConfig.WhatsAppSettings;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptSink;
+import io.cascade.channel.ReceiptStatus;
 import io.cascade.channel.http.HttpProviders;
-import io.cascade.receipt.Receipt;
-import io.cascade.receipt.ReceiptInbox;
-import io.cascade.receipt.ReceiptStatus;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
@@ -49,9 +49,9 @@ public class WhatsAppWebhookResource {
   private static final String SIGNATURE_PREFIX = "sha256=";
 
   private final ProvidersConfig providers;
-  private final ReceiptInbox inbox;
+  private final ReceiptSink inbox;
 
-  WhatsAppWebhookResource(ProvidersConfig providers, ReceiptInbox inbox) {
+  WhatsAppWebhookResource(ProvidersConfig providers, ReceiptSink inbox) {
     this.providers = providers;
     this.inbox = inbox;
   }

@@ -2,8 +2,8 @@ package io.cascade.channel.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cascade.receipt.Receipt;
-import io.cascade.receipt.ReceiptStatus;
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptStatus;
 import java.nio.charset.StandardCharsets;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.OptionalParameter;

@@ -1,4 +1,4 @@
-package io.cascade.receipt;
+package io.cascade.channel;
 
 /**
  * A delivery receipt or status callback as a provider sent it: whose message ({@code

@@ -1,38 +1,31 @@
-package io.cascade.receipt;
+package io.cascade.channel;
 
-import io.cascade.message.AttemptStatus;
 import java.util.Locale;
 
 /**
  * What a delivery receipt or status callback says about one message at a provider, in Cascade's
  * terms. Positive statuses only move forward ({@code sent -> delivered -> read}); a negative one
  * ends the story and is taken only while nothing better is known, so a late or repeated receipt
- * never undoes an earlier one.
+ * never undoes an earlier one. Each name is also the name of the attempt status it leads to.
  */
 public enum ReceiptStatus {
-  SENT(AttemptStatus.SENT, 1),
-  DELIVERED(AttemptStatus.DELIVERED, 2),
-  READ(AttemptStatus.READ, 3),
-  UNDELIVERED(AttemptStatus.UNDELIVERED, -1),
-  REJECTED(AttemptStatus.REJECTED, -1),
-  EXPIRED(AttemptStatus.EXPIRED, -1),
-  DELETED(AttemptStatus.DELETED, -1),
-  UNKNOWN(AttemptStatus.UNKNOWN, -1);
+  SENT(1),
+  DELIVERED(2),
+  READ(3),
+  UNDELIVERED(-1),
+  REJECTED(-1),
+  EXPIRED(-1),
+  DELETED(-1),
+  UNKNOWN(-1);
 
-  private final AttemptStatus attemptStatus;
   private final int rank;
 
-  ReceiptStatus(AttemptStatus attemptStatus, int rank) {
-    this.attemptStatus = attemptStatus;
+  ReceiptStatus(int rank) {
     this.rank = rank;
   }
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  public AttemptStatus attemptStatus() {
-    return attemptStatus;
   }
 
   public boolean isNegative() {
@@ -50,10 +43,13 @@ public enum ReceiptStatus {
     return incoming.rank > rank ? incoming : this;
   }
 
-  /** The receipt status an attempt status stands for; SENT for one that had no receipt yet. */
-  static ReceiptStatus of(String attemptStatusName) {
+  /**
+   * The receipt status stored under {@code name} (an attempt's or a part's status, whose names are
+   * these); SENT for one that had no receipt yet.
+   */
+  public static ReceiptStatus of(String name) {
     for (ReceiptStatus status : values()) {
-      if (status.attemptStatus.name().equals(attemptStatusName)) {
+      if (status.name().equals(name)) {
         return status;
       }
     }
