@@ -82,6 +82,7 @@ public class PriorityLoad {
         highStatus.getOrDefault(202, new AtomicInteger()).get(),
         bulkStatus,
         highStatus);
+    System.exit(0); // the HTTP client's threads would keep the JVM alive
   }
 
   static HttpRequest request(String base, String key, String body) {
