@@ -48,11 +48,6 @@ public record Transition(
     return new Transition(null, List.of(), List.of(), List.of(), List.of(), false, null, null);
   }
 
-  /** Whether anything is written. */
-  public boolean writes() {
-    return message != null || !attempts.isEmpty() || !providerIds.isEmpty() || !events.isEmpty();
-  }
-
   /** A webhook event: its type and its {@code data} object. */
   public record Event(EventType type, Map<String, String> data) {
     public Event {
@@ -87,10 +82,5 @@ public record Transition(
   /** A changed message's id (its new state, or null). */
   public UUID messageId() {
     return message == null ? null : message.id();
-  }
-
-  Transition withMessage(MessageState next) {
-    return new Transition(
-        next, attempts, providerIds, events, metrics, publish, send, dispatchAgain);
   }
 }
