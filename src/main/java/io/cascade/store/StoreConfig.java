@@ -2,8 +2,9 @@ package io.cascade.store;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
-/** How the store groups concurrent changes into shared transactions. */
+/** How the store groups concurrent changes into shared transactions, and keeps its tables up. */
 @ConfigMapping(prefix = "cascade.store")
 public interface StoreConfig {
 
@@ -17,4 +18,22 @@ public interface StoreConfig {
    */
   @WithDefault("4")
   int maxInFlight();
+
+  /**
+   * Who vacuums and analyzes the store's tables: {@code auto} the service when the server's
+   * autovacuum is off, {@code always} the service, {@code off} the database (administrator).
+   */
+  @WithDefault("auto")
+  Upkeep upkeep();
+
+  /** How often the service looks whether its tables need a vacuum or an analysis. */
+  @WithDefault("30s")
+  Duration upkeepInterval();
+
+  /** Who keeps the store's tables vacuumed and analyzed. */
+  enum Upkeep {
+    AUTO,
+    ALWAYS,
+    OFF
+  }
 }
