@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Load for bench/throughput/run.sh --priority: tenant A posts BULK messages with priority bulk as
  * fast as CONCURRENCY senders can; once a tenth of them is in, tenant B posts HIGH messages with
  * priority high, one every 50 ms, meanwhile. Both use the sms+email route. Bounded: A stops after
- * its messages or 300 s, whichever comes first.
+ * its messages or 300 s, whichever comes first. A_PRIORITY and B_PRIORITY (default bulk and high)
+ * change the two tenants' classes: both normal measure fair share between tenants of one class.
  *
  * <p>Run with {@code CASCADE_BENCH_KEY=<key of A> B_KEY=<key of B> java bench/throughput/PriorityLoad.java <base-url> BULK
  * HIGH [CONCURRENCY=16]}. Prints one line of key=value pairs; the accept-to-delivered times come
@@ -39,8 +40,10 @@ public class PriorityLoad {
             .connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(4))
             .build();
-    HttpRequest bulkRequest = request(base, System.getenv("CASCADE_BENCH_KEY"), body("bulk"));
-    HttpRequest highRequest = request(base, System.getenv("B_KEY"), body("high"));
+    String aPriority = System.getenv().getOrDefault("A_PRIORITY", "bulk");
+    String bPriority = System.getenv().getOrDefault("B_PRIORITY", "high");
+    HttpRequest bulkRequest = request(base, System.getenv("CASCADE_BENCH_KEY"), body(aPriority));
+    HttpRequest highRequest = request(base, System.getenv("B_KEY"), body(bPriority));
     long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
 
     AtomicInteger next = new AtomicInteger();

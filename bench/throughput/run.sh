@@ -23,9 +23,14 @@
 # high, one every 50 ms (bench/throughput/PriorityLoad.java). Reports A's accept rate and B's
 # accept->delivered p50/p99/max (target: p99 <= 1 s), both from the stored timestamps.
 #
+# --fairness [A [B]] (default 20000 and 100): the same with both tenants' messages in the normal
+# class: tenant B's messages against tenant A's burst in one queue (fair share between tenants).
+# --sms-latency MS (priority and fairness modes): the SMS simulator answers after MS once warm,
+# so that deliveries fall behind the accepts and a backlog forms (256 sends in flight per class).
+#
 # Usage: bench/throughput/run.sh [--jar PATH] [--rounds 2] [--duration 15] [--warmup 15]
 #          [--connections 16] [--drain 120] [--port 8090] [--sustained [RATE [SECONDS]]]
-#          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--no-record]
+#          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--fairness [A [B]]] [--no-record]
 # --jar defaults to target/quarkus-app/quarkus-run.jar of this checkout (built if missing or
 # older than src/ or pom.xml). Installs kannel, kannel-extras and wrk with apt-get if missing.
 # Prints the figures and appends one block to bench/results/throughput.txt (unless --no-record).
@@ -52,6 +57,9 @@ seconds=60
 max_in_flight=256
 bulk=20000
 high=100
+a_priority=bulk
+b_priority=high
+sms_latency=0
 record=1
 settle=${BENCH_STATS_SETTLE:-11}   # PostgreSQL 15 backends flush idle stats within 10 s
 
@@ -72,6 +80,12 @@ while [ $# -gt 0 ]; do
       if [[ ${1:-} =~ ^[0-9]+([.][0-9]+)?$ ]]; then rate=$1; shift
         if [[ ${1:-} =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
       fi ;;
+    --fairness)
+      mode=priority; a_priority=normal; b_priority=normal; shift
+      if [[ ${1:-} =~ ^[0-9]+$ ]]; then bulk=$1; shift
+        if [[ ${1:-} =~ ^[0-9]+$ ]]; then high=$1; shift; fi
+      fi ;;
+    --sms-latency) sms_latency=$2; shift 2 ;;
     --priority)
       mode=priority; shift
       if [[ ${1:-} =~ ^[0-9]+$ ]]; then bulk=$1; shift
@@ -516,8 +530,12 @@ elif [ "$mode" = priority ]; then
   log "warm-up: Cascade ${warmup}s, drain, idle measurement"
   warm_cascade
   new_tenant bench-priority-high; b_key=$key; b_tenant=$tenant_id
-  log "priority: $bulk bulk messages of tenant A, $high high messages of tenant B meanwhile"
-  cascade_window "priority-bulk" env B_KEY="$b_key" \
+  if [ "$sms_latency" != 0 ]; then # slower SMS: the dispatchers fall behind and a backlog forms
+    curl -sf -X PUT "$base/admin/v1/simulator/sms" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d "{\"mode\":\"ok\",\"latencyMs\":$sms_latency}"
+  fi
+  log "priority: $bulk $a_priority messages of tenant A, $high $b_priority messages of tenant B meanwhile"
+  cascade_window "priority-bulk" env B_KEY="$b_key" A_PRIORITY="$a_priority" B_PRIORITY="$b_priority" \
     java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 "$here/PriorityLoad.java" "$base" "$bulk" "$high"
   a_tenant=$tenant_id; tenant_id=$b_tenant
   wait_final "$drain" || log "warning: tenant B's messages not final after $drain s"
@@ -529,12 +547,12 @@ elif [ "$mode" = priority ]; then
   read -r b_n b_deliv b_50 b_99 b_max <<<"$b_stats"
   summary=(
     "  load: $c_out"
-    "  tenant A (bulk): $c_deliv"
-    "  tenant B (high): messages=$b_n delivered=$b_deliv accept_to_delivered_p50=${b_50}ms p99=${b_99}ms max=${b_max}ms (target p99 <= 1000ms)"
+    "  tenant A ($a_priority): $c_deliv"
+    "  tenant B ($b_priority): messages=$b_n delivered=$b_deliv accept_to_delivered_p50=${b_50}ms p99=${b_99}ms max=${b_max}ms (target p99 <= 1000ms)"
     "  cascade cost (tenant A's window): $c_cost"
     "  $c_noise"
   )
-  header="settings: mode=priority bulk=$bulk high=$high (one every 50 ms, started after a tenth of the bulk) senders=16 warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms load=bench/throughput/PriorityLoad.java"
+  header="settings: mode=priority tenant_a=$bulk x $a_priority tenant_b=$high x $b_priority (one every 50 ms, started after a tenth of the bulk) senders=16 warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms sms_latency=${sms_latency}ms load=bench/throughput/PriorityLoad.java"
 else
   log "starting Cascade ($jar, commit $jar_commit)"
   start_cascade

@@ -11,6 +11,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -115,6 +116,43 @@ public class DispatchPublisher {
         .ifNoItem()
         .after(config.connectionTimeout())
         .recoverWithItem(false);
+  }
+
+  /**
+   * The ready messages of each class's queue, as the broker counts them (all replicas' messages),
+   * asked over the publisher's connection; fails when it has none.
+   */
+  public Uni<Map<Priority, Long>> readyCounts() {
+    CompletableFuture<Map<Priority, Long>> counts = new CompletableFuture<>();
+    try {
+      io.execute(
+          () -> {
+            ConfirmingChannel channel = current;
+            if (channel == null || !channel.isOpen()) {
+              counts.completeExceptionally(new PublishException("not connected"));
+              return;
+            }
+            // A channel of its own: a failed passive declare closes the channel it ran on.
+            try (Channel asking = channel.connection.createChannel()) {
+              Map<Priority, Long> ready = new EnumMap<>(Priority.class);
+              for (Priority priority : Priority.values()) {
+                ready.put(
+                    priority,
+                    asking.queueDeclarePassive(config.queueOf(priority)).getMessageCount() + 0L);
+              }
+              counts.complete(ready);
+            } catch (IOException | RuntimeException | TimeoutException e) {
+              counts.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      counts.completeExceptionally(new PublishException("publisher queue full"));
+    }
+    return Uni.createFrom()
+        .completionStage(counts)
+        .ifNoItem()
+        .after(config.confirmTimeout())
+        .fail();
   }
 
   /** Publishes on the current channel (opening one if needed) and returns it, or null. */

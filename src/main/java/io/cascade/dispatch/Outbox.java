@@ -4,6 +4,8 @@ import io.cascade.message.MessageAccepted;
 import io.cascade.message.Priority;
 import io.cascade.store.PublicationStore;
 import io.cascade.store.PublicationStore.Publication;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -33,12 +35,15 @@ public class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
 
   private static final long WRITE_BACK_INTERVAL_MS = 50;
+  private static final long FAIR_SHARE_INTERVAL_MS = 50;
 
   private final PublicationStore store;
   private final DispatchPublisher publisher;
   private final OutboxConfig config;
   private Vertx vertx;
   private long writeBackTimer;
+  private long fairShareTimer;
+  private final FairShare fairShare;
   private final ConcurrentLinkedQueue<Publication> confirmed = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Publication> unconfirmed = new ConcurrentLinkedQueue<>();
 
@@ -46,11 +51,20 @@ public class Outbox {
     this.store = store;
     this.publisher = publisher;
     this.config = config;
+    this.fairShare =
+        new FairShare(
+            config.fairShareQueueDepth(),
+            config.fairShareTenantRate(),
+            config.fairShareMaxWaiting());
   }
 
-  /** Publishes a just-accepted message. */
+  /** Publishes a just-accepted message, unless its tenant's burst makes it wait its turn. */
   void onAccepted(@Observes MessageAccepted accepted) {
-    publishCommitted(accepted.messageId(), accepted.publishDueAt(), accepted.priority());
+    Publication publication =
+        new Publication(accepted.messageId(), accepted.publishDueAt(), accepted.priority());
+    if (fairShare.publishNow(accepted.tenantId(), publication, System.currentTimeMillis())) {
+      publishCommitted(publication);
+    }
   }
 
   /**
@@ -59,9 +73,12 @@ public class Outbox {
    * The broker's answer is written back in batches by {@link #writeBack}.
    */
   void publishCommitted(UUID messageId, Instant dueAt, Priority priority) {
-    Publication publication = new Publication(messageId, dueAt, priority);
+    publishCommitted(new Publication(messageId, dueAt, priority));
+  }
+
+  private void publishCommitted(Publication publication) {
     publisher
-        .publish(messageId, priority)
+        .publish(publication.messageId(), publication.priority())
         .subscribe()
         .with(ignored -> confirmed.add(publication), failure -> unconfirmed.add(publication));
   }
@@ -82,10 +99,56 @@ public class Outbox {
             });
   }
 
-  /** Stops the write-back before the container goes away (what is left, the relay redoes). */
+  /**
+   * Every 50 ms, asks the broker how deep each class's queue is and publishes the messages waiting
+   * for their turn that fit below the fair-share depth.
+   */
+  void startFairShare(@Observes StartupEvent startup, Vertx vertx, MeterRegistry registry) {
+    for (Priority priority : Priority.values()) {
+      Gauge.builder("cascade.fair.share.waiting", fairShare, share -> share.waiting(priority))
+          .description("Accepted messages waiting for their tenant's turn to be published")
+          .tag("priority", priority.id())
+          .register(registry);
+    }
+    AtomicBoolean running = new AtomicBoolean();
+    fairShareTimer =
+        vertx.setPeriodic(
+            FAIR_SHARE_INTERVAL_MS,
+            ignored -> {
+              if (running.compareAndSet(false, true)) {
+                publisher
+                    .readyCounts()
+                    .subscribe()
+                    .with(
+                        ready -> {
+                          ready.forEach(fairShare::queueDepth);
+                          publishWaiting();
+                          running.set(false);
+                        },
+                        failure -> {
+                          // Depth unknown (no broker connection): nobody waits on a guess.
+                          for (Priority priority : Priority.values()) {
+                            fairShare.queueDepth(priority, 0);
+                          }
+                          publishWaiting();
+                          running.set(false);
+                        });
+              }
+            });
+  }
+
+  private void publishWaiting() {
+    for (Priority priority : Priority.values()) {
+      fairShare.take(priority, config.relayBatchSize()).forEach(this::publishCommitted);
+    }
+    fairShare.forgetIdle(System.currentTimeMillis());
+  }
+
+  /** Stops the timers before the container goes away (what is left, the relay redoes). */
   void stopWriteBack(@Observes ShutdownEvent shutdown) {
     if (vertx != null) {
       vertx.cancelTimer(writeBackTimer);
+      vertx.cancelTimer(fairShareTimer);
     }
   }
 
@@ -104,6 +167,8 @@ public class Outbox {
       every = "${cascade.outbox.relay-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> relay() {
+    // Not held back by fair share: what waits for its turn longer than its lease (a burst of
+    // more than ~10 s) comes here at most a batch a run, and is published twice at worst.
     return store
         .claimDue(config.relayBatchSize(), config.publishLease())
         .flatMap(

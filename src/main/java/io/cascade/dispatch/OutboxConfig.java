@@ -23,4 +23,19 @@ public interface OutboxConfig {
   /** Delay before a publication the broker did not confirm is tried again. */
   @WithDefault("1s")
   Duration retryDelay();
+
+  /**
+   * Fair share: while a class's queue holds this many ready messages, new messages of tenants
+   * sending more than {@link #fairShareTenantRate()} a second in that class wait for their turn.
+   */
+  @WithDefault("500")
+  int fairShareQueueDepth();
+
+  /** Messages a second in one class above which a tenant's burst waits its turn (per replica). */
+  @WithDefault("50")
+  int fairShareTenantRate();
+
+  /** Most messages waiting for their turn per class; beyond, the relay publishes them. */
+  @WithDefault("100000")
+  int fairShareMaxWaiting();
 }

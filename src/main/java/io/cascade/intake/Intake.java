@@ -129,7 +129,9 @@ public class Intake {
   private Uni<Accepted> answer(UUID tenantId, Result result) {
     if (result instanceof Result.Created created) {
       MessageEntity message = created.message();
-      acceptedEvents.fire(new MessageAccepted(message.id, message.publishDueAt, message.priority));
+      acceptedEvents.fire(
+          new MessageAccepted(
+              message.id, message.tenantId, message.publishDueAt, message.priority));
       return Uni.createFrom()
           .item(
               new Accepted(

@@ -152,8 +152,8 @@ class RedeliveryTest {
     insertMessage(unchanged, "DELIVERED", 0, "'2030-01-01T00:00:00Z'");
     insertMessage(rescheduled, "DELIVERED", 0, "'2030-01-01T00:05:00Z'");
 
-    accepted.fire(new MessageAccepted(unchanged, publishedWith, Priority.NORMAL));
-    accepted.fire(new MessageAccepted(rescheduled, publishedWith, Priority.NORMAL));
+    accepted.fire(new MessageAccepted(unchanged, tenant.id(), publishedWith, Priority.NORMAL));
+    accepted.fire(new MessageAccepted(rescheduled, tenant.id(), publishedWith, Priority.NORMAL));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> publishDueAt(unchanged) == null);
     assertThat(publishDueAt(rescheduled)).isEqualTo(Instant.parse("2030-01-01T00:05:00Z"));
