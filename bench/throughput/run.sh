@@ -571,7 +571,7 @@ else
   header="settings: mode=sustained rate=${rate}/s seconds=$seconds max_in_flight=$max_in_flight warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms load=bench/throughput/RateLoad.java (open loop, latency from scheduled send)"
 fi
 elapsed=$(( $(date +%s) - started_at ))
-block=("=== $(date -u +%Y-%m-%dT%H:%M:%SZ) bench/throughput/run.sh jar_commit=$jar_commit script_commit=$script_commit nproc=$(nproc) loadavg_at_start=$load_start run_time=${elapsed}s"
+block=("=== $(date -u +%Y-%m-%dT%H:%M:%SZ) bench/throughput/run.sh jar_commit=$jar_commit script_commit=$script_commit nproc=$(nproc) loadavg_at_start=$load_start run_time=${elapsed}s${JAVA_OPTS:+ JAVA_OPTS=$JAVA_OPTS}"
   "  $header"
   "  note: shared 2-core machine (load generator, Kannel, Cascade, PostgreSQL, RabbitMQ and other builds on the same cores): absolute figures are noisy, ratios within one run count; each window first waits up to ${quiet_wait}s for under 0.3 busy cores, and 'cores:' tells where the CPU of the window went"
   "  cascade idle (after warm-up, 10 s): $idle; pg costs are pg_stat_database deltas of db cascade from load start to drain end + ${settle}s, per delivered message; cpu is utime+stime of the java process from load start to drain end, per accepted message"
