@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * is reached is counted as "skipped", not queued, so the offered rate never hides a stall).
  * Accept latency is measured from the scheduled send time (no coordinated omission).
  *
- * <p>Run with {@code CASCADE_BENCH_KEY=<api-key> java bench/throughput/RateLoad.java <base-url>
+ * <p>Run with {@code CASCADE_BENCH_KEY=<api-key> java bench/throughput/RateLoad.java <base-url[,base-url]>
  * <rate/s> <seconds> [max-in-flight=256]}. Stops by itself: after the last send it waits at most
  * 15 s for answers.
  * Prints one line of key=value pairs.
@@ -44,13 +44,18 @@ public class RateLoad {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
-            .timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(BODY))
-            .build();
+    // One or more replicas (comma-separated base URLs), taken in turn.
+    HttpRequest[] requests =
+        Arrays.stream(base.split(","))
+            .map(
+                url ->
+                    HttpRequest.newBuilder(URI.create(url + "/v1/messages"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                        .build())
+            .toArray(HttpRequest[]::new);
 
     Semaphore inFlight = new Semaphore(maxInFlight);
     long[] latencyMicros = new long[total];
@@ -80,7 +85,7 @@ public class RateLoad {
       sent++;
       final int n = i;
       client
-          .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          .sendAsync(requests[i % requests.length], HttpResponse.BodyHandlers.discarding())
           .whenComplete(
               (response, failure) -> {
                 long now = System.nanoTime();

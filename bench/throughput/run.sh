@@ -25,6 +25,8 @@
 #
 # --fairness [A [B]] (default 20000 and 100): the same with both tenants' messages in the normal
 # class: tenant B's messages against tenant A's burst in one queue (fair share between tenants).
+# --replicas 2 (sustained mode): a second Cascade on the next free port, same database and broker;
+# the load generator alternates between the two, and the service CPU and RSS cover both.
 # --sms-latency MS (priority and fairness modes): the SMS simulator answers after MS once warm,
 # so that deliveries fall behind the accepts and a backlog forms (256 sends in flight per class).
 #
@@ -60,6 +62,7 @@ high=100
 a_priority=bulk
 b_priority=high
 sms_latency=0
+replicas=1
 record=1
 settle=${BENCH_STATS_SETTLE:-11}   # PostgreSQL 15 backends flush idle stats within 10 s
 
@@ -86,6 +89,7 @@ while [ $# -gt 0 ]; do
         if [[ ${1:-} =~ ^[0-9]+$ ]]; then high=$1; shift; fi
       fi ;;
     --sms-latency) sms_latency=$2; shift 2 ;;
+    --replicas) replicas=$2; shift 2 ;;
     --priority)
       mode=priority; shift
       if [[ ${1:-} =~ ^[0-9]+$ ]]; then bulk=$1; shift
@@ -134,7 +138,7 @@ script_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknow
 
 # ---------------------------------------------------------------- processes and cleanup
 tmp=$(mktemp -d /tmp/cascade-throughput.XXXXXX)
-bearerbox_pid="" smsbox_pid="" fake1_pid="" fake2_pid="" cascade_pid="" sampler_pid="" ok=0
+bearerbox_pid="" smsbox_pid="" fake1_pid="" fake2_pid="" cascade_pid="" cascade2_pid="" base2="" sampler_pid="" ok=0
 stop_pid() { # pid signal grace-seconds
   local pid=$1 sig=$2 grace=$3
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -148,6 +152,7 @@ cleanup() {
   stop_pid "$fake1_pid" INT 3; stop_pid "$fake2_pid" INT 3
   stop_pid "$smsbox_pid" TERM 10; stop_pid "$bearerbox_pid" TERM 10
   stop_pid "$cascade_pid" TERM 20
+  stop_pid "$cascade2_pid" TERM 20
   if [ "$ok" = 1 ] && [ -z "${BENCH_KEEP_LOGS:-}" ]; then rm -rf "$tmp"; else log "logs kept in $tmp"; fi
 }
 trap cleanup EXIT
@@ -175,7 +180,11 @@ statements() {
       WHERE d.datname = 'cascade'"
   else echo 0; fi
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$cascade_pid/stat"; }
+cpu_ticks() { # of the service (both replicas with --replicas 2)
+  local pid t=0
+  for pid in $cascade_pid $cascade2_pid; do t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$t"
+}
 clk_tck=$(getconf CLK_TCK)
 to_ms() { # wrk value such as 812.00us, 2.89ms, 1.20s, 2.00m
   awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
@@ -210,7 +219,7 @@ proc_snapshot() { # "pid group ticks" lines; bash builtins only, so that it cost
     { read -r comm <"$d/comm"; } 2>/dev/null || continue
     case $comm in
       java)
-        if [ "$pid" = "$cascade_pid" ]; then g=cascade
+        if [ "$pid" = "$cascade_pid" ] || [ "$pid" = "$cascade2_pid" ]; then g=cascade
         else
           { mapfile -d '' args <"$d/cmdline"; } 2>/dev/null || continue
           if [[ "${args[*]}" == *RateLoad.java* ]]; then g=loadgen; else g=other_java; fi
@@ -382,13 +391,24 @@ start_cascade() {
   PORT=$port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
     java ${JAVA_OPTS:-} -jar "$jar" >"$tmp/cascade.log" 2>&1 &
   cascade_pid=$!
+  wait_ready "$base" "$cascade_pid" "$tmp/cascade.log"
+  if [ "$replicas" = 2 ]; then # migrations are done: the second starts on a ready schema
+    local port2; port2=$(pick_port $((port + 1)))
+    base2="http://127.0.0.1:$port2"
+    PORT=$port2 CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
+      java ${JAVA_OPTS:-} -jar "$jar" >"$tmp/cascade2.log" 2>&1 &
+    cascade2_pid=$!
+    wait_ready "$base2" "$cascade2_pid" "$tmp/cascade2.log"
+  fi
+}
+wait_ready() { # base pid log
   for _ in $(seq 1 120); do
-    curl -fs "$base/q/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$cascade_pid" 2>/dev/null || break
+    curl -fs "$1/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || break
     sleep 1
   done
-  tail -n 30 "$tmp/cascade.log" >&2
-  echo "Cascade did not become ready" >&2; exit 1
+  tail -n 30 "$3" >&2
+  echo "Cascade ($1) did not become ready" >&2; exit 1
 }
 new_tenant() { # name -> sets key, tenant_id (retried: the first request after ready can fail)
   local t code
@@ -419,8 +439,12 @@ wait_final() { # seconds -> 0 when every message of $tenant_id is final
 }
 warm_cascade() {
   new_tenant bench-throughput-warmup
-  CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$here/sms-email.lua" \
-    "$base/v1/messages" >/dev/null
+  local b
+  for b in $base $base2; do # both replicas at once, half the connections each
+    CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$(( connections / replicas ))" -d"${warmup}s" \
+      -s "$here/sms-email.lua" "$b/v1/messages" >/dev/null &
+  done
+  wait
   wait_final "$drain" || log "warning: warm-up messages not final after $drain s"
   sleep "$settle"
   # Idle cost of the running service (pollers, relay, watchdog), for reading the per-message costs.
@@ -561,17 +585,17 @@ else
   log "idle Cascade: $idle"
   log "sustained: $rate msg/s for $seconds s"
   cascade_window "sustained" java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 \
-    "$here/RateLoad.java" "$base" "$rate" "$seconds" "$max_in_flight"
+    "$here/RateLoad.java" "$base${base2:+,$base2}" "$rate" "$seconds" "$max_in_flight"
   summary=(
     "  load: $c_out"
     "  cascade: $c_deliv"
     "  cascade cost: $c_cost"
     "  $c_noise"
   )
-  header="settings: mode=sustained rate=${rate}/s seconds=$seconds max_in_flight=$max_in_flight warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms load=bench/throughput/RateLoad.java (open loop, latency from scheduled send)"
+  header="settings: mode=sustained replicas=$replicas rate=${rate}/s seconds=$seconds max_in_flight=$max_in_flight warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms load=bench/throughput/RateLoad.java (open loop, latency from scheduled send)"
 fi
 elapsed=$(( $(date +%s) - started_at ))
-block=("=== $(date -u +%Y-%m-%dT%H:%M:%SZ) bench/throughput/run.sh jar_commit=$jar_commit script_commit=$script_commit nproc=$(nproc) loadavg_at_start=$load_start run_time=${elapsed}s${JAVA_OPTS:+ JAVA_OPTS=$JAVA_OPTS}"
+block=("=== $(date -u +%Y-%m-%dT%H:%M:%SZ) bench/throughput/run.sh jar_commit=$jar_commit script_commit=$script_commit nproc=$(nproc) loadavg_at_start=$load_start run_time=${elapsed}s broker=${CASCADE_RABBITMQ_ADDRESSES:-127.0.0.1:5672}${JAVA_OPTS:+ JAVA_OPTS=$JAVA_OPTS}"
   "  $header"
   "  note: shared 2-core machine (load generator, Kannel, Cascade, PostgreSQL, RabbitMQ and other builds on the same cores): absolute figures are noisy, ratios within one run count; each window first waits up to ${quiet_wait}s for under 0.3 busy cores, and 'cores:' tells where the CPU of the window went"
   "  cascade idle (after warm-up, 10 s): $idle; pg costs are pg_stat_database deltas of db cascade from load start to drain end + ${settle}s, per delivered message; cpu is utime+stime of the java process from load start to drain end, per accepted message"
