@@ -439,12 +439,13 @@ wait_final() { # seconds -> 0 when every message of $tenant_id is final
 }
 warm_cascade() {
   new_tenant bench-throughput-warmup
-  local b
+  local b warmers=()
   for b in $base $base2; do # both replicas at once, half the connections each
     CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$(( connections / replicas ))" -d"${warmup}s" \
       -s "$here/sms-email.lua" "$b/v1/messages" >/dev/null &
+    warmers+=($!)
   done
-  wait
+  wait "${warmers[@]}"
   wait_final "$drain" || log "warning: warm-up messages not final after $drain s"
   sleep "$settle"
   # Idle cost of the running service (pollers, relay, watchdog), for reading the per-message costs.
