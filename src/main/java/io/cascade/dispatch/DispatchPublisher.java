@@ -132,16 +132,15 @@ public class DispatchPublisher {
               counts.completeExceptionally(new PublishException("not connected"));
               return;
             }
-            // A channel of its own: a failed passive declare closes the channel it ran on.
-            try (Channel asking = channel.connection.createChannel()) {
+            try {
+              Channel asking = channel.inspector();
               Map<Priority, Long> ready = new EnumMap<>(Priority.class);
               for (Priority priority : Priority.values()) {
-                ready.put(
-                    priority,
-                    asking.queueDeclarePassive(config.queueOf(priority)).getMessageCount() + 0L);
+                long count = asking.queueDeclarePassive(config.queueOf(priority)).getMessageCount();
+                ready.put(priority, count);
               }
               counts.complete(ready);
-            } catch (IOException | RuntimeException | TimeoutException e) {
+            } catch (IOException | RuntimeException e) {
               counts.completeExceptionally(e);
             }
           });
@@ -227,6 +226,7 @@ public class DispatchPublisher {
     private final Channel channel;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
+    private Channel inspector; // used on the publisher's thread only
 
     ConfirmingChannel(Connection connection) throws IOException {
       this.connection = connection;
@@ -247,6 +247,17 @@ public class DispatchPublisher {
 
     boolean isOpen() {
       return channel.isOpen();
+    }
+
+    /**
+     * A channel of its own for passive declares (a failed one closes the channel it ran on), kept
+     * open between looks so that asking every 50 ms does not churn channels.
+     */
+    Channel inspector() throws IOException {
+      if (inspector == null || !inspector.isOpen()) {
+        inspector = connection.createChannel();
+      }
+      return inspector;
     }
 
     void publish(String messageId, String routingKey, CompletableFuture<Void> confirmed)
