@@ -15,11 +15,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +39,8 @@ public class Outbox {
 
   private static final long WRITE_BACK_INTERVAL_MS = 50;
   private static final long FAIR_SHARE_INTERVAL_MS = 50;
+  private static final Map<Priority, Long> UNKNOWN_DEPTHS =
+      Arrays.stream(Priority.values()).collect(Collectors.toMap(p -> p, p -> 0L));
 
   private final PublicationStore store;
   private final DispatchPublisher publisher;
@@ -118,6 +123,9 @@ public class Outbox {
               if (running.compareAndSet(false, true)) {
                 publisher
                     .readyCounts()
+                    .onFailure()
+                    .recoverWithItem(
+                        UNKNOWN_DEPTHS) // no broker connection: nobody waits on a guess
                     .subscribe()
                     .with(
                         ready -> {
@@ -125,14 +133,7 @@ public class Outbox {
                           publishWaiting();
                           running.set(false);
                         },
-                        failure -> {
-                          // Depth unknown (no broker connection): nobody waits on a guess.
-                          for (Priority priority : Priority.values()) {
-                            fairShare.queueDepth(priority, 0);
-                          }
-                          publishWaiting();
-                          running.set(false);
-                        });
+                        failure -> running.set(false));
               }
             });
   }
