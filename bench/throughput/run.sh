@@ -26,13 +26,14 @@
 # --fairness [A [B]] (default 20000 and 100): the same with both tenants' messages in the normal
 # class: tenant B's messages against tenant A's burst in one queue (fair share between tenants).
 # --replicas 2 (sustained mode): a second Cascade on the next free port, same database and broker;
-# the load generator alternates between the two, and the service CPU and RSS cover both.
+# the load generator alternates between the two; the service CPU covers both, RSS the first.
 # --sms-latency MS (priority and fairness modes): the SMS simulator answers after MS once warm,
 # so that deliveries fall behind the accepts and a backlog forms (256 sends in flight per class).
 #
 # Usage: bench/throughput/run.sh [--jar PATH] [--rounds 2] [--duration 15] [--warmup 15]
 #          [--connections 16] [--drain 120] [--port 8090] [--sustained [RATE [SECONDS]]]
-#          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--fairness [A [B]]] [--no-record]
+#          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--fairness [A [B]]]
+#          [--sms-latency MS] [--replicas 2] [--no-record]
 # --jar defaults to target/quarkus-app/quarkus-run.jar of this checkout (built if missing or
 # older than src/ or pom.xml). Installs kannel, kannel-extras and wrk with apt-get if missing.
 # Prints the figures and appends one block to bench/results/throughput.txt (unless --no-record).

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,9 +35,10 @@ import org.jboss.logging.Logger;
  * the message in the outbox for the relay to try again, so this class may fail freely but never
  * report a success it did not get.
  *
- * <p>All broker I/O runs on one dedicated thread, never on the event loop. The connection is
- * dropped and reopened after a nack or a confirm timeout, since a channel in that state may keep
- * failing until the node it talks to recovers.
+ * <p>Publishing runs on one dedicated thread, never on the event loop (the looks at queue depth for
+ * fair share on another, so that they never hold a publication up). The connection is dropped and
+ * reopened after a nack or a confirm timeout, since a channel in that state may keep failing until
+ * the node it talks to recovers.
  */
 @ApplicationScoped
 public class DispatchPublisher {
@@ -47,6 +49,7 @@ public class DispatchPublisher {
   private final BrokerTopology topology;
   private final BrokerConnections connections;
   private final ThreadPoolExecutor io;
+  private final ThreadPoolExecutor inspection;
   private volatile ConfirmingChannel current;
   private long lastConnectAttemptNanos;
   private Address lastDroppedNode;
@@ -64,6 +67,19 @@ public class DispatchPublisher {
             new ArrayBlockingQueue<>(config.maxPendingConfirms()),
             runnable -> {
               Thread thread = new Thread(runnable, "cascade-publisher");
+              thread.setDaemon(true);
+              return thread;
+            });
+    // One look at the queues at a time; a look asked for while one is waiting is refused.
+    this.inspection =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new SynchronousQueue<>(),
+            runnable -> {
+              Thread thread = new Thread(runnable, "cascade-queue-depth");
               thread.setDaemon(true);
               return thread;
             });
@@ -125,7 +141,9 @@ public class DispatchPublisher {
   public Uni<Map<Priority, Long>> readyCounts() {
     CompletableFuture<Map<Priority, Long>> counts = new CompletableFuture<>();
     try {
-      io.execute(
+      // Not on the publisher's thread: a passive declare to a frozen node blocks until the RPC
+      // timeout, and publishes (and dropping that channel on a confirm timeout) must not wait.
+      inspection.execute(
           () -> {
             ConfirmingChannel channel = current;
             if (channel == null || !channel.isOpen()) {
@@ -145,7 +163,7 @@ public class DispatchPublisher {
             }
           });
     } catch (RejectedExecutionException e) {
-      counts.completeExceptionally(new PublishException("publisher queue full"));
+      counts.completeExceptionally(new PublishException("the last look is still waiting"));
     }
     return Uni.createFrom()
         .completionStage(counts)
@@ -217,6 +235,7 @@ public class DispatchPublisher {
   void close() {
     runOnIoThread(() -> dropChannel(current, "shutdown"));
     io.shutdown();
+    inspection.shutdownNow();
   }
 
   /** One connection and confirm-mode channel, with the publications it has not had confirmed. */
@@ -226,7 +245,7 @@ public class DispatchPublisher {
     private final Channel channel;
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Set<String> returned = ConcurrentHashMap.newKeySet();
-    private Channel inspector; // used on the publisher's thread only
+    private volatile Channel inspector; // used on the queue-depth thread only
 
     ConfirmingChannel(Connection connection) throws IOException {
       this.connection = connection;
