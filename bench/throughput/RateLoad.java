@@ -1,7 +1,9 @@
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -13,15 +15,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Fixed-rate (open-loop) load for bench/throughput/run.sh --sustained: offers one POST
- * /v1/messages (sms then email route) every 1/rate seconds for a bounded time, whatever the
+ * Fixed-rate (open-loop) load for bench/throughput/run.sh --sustained and --smpp: offers one POST
+ * /v1/messages (sms then email route; sms only with BENCH_ROUTE=sms) every 1/rate seconds for a
+ * bounded time, whatever the
  * answers, with at most max-in-flight requests outstanding (a send whose turn comes while the cap
  * is reached is counted as "skipped", not queued, so the offered rate never hides a stall).
  * Accept latency is measured from the scheduled send time (no coordinated omission).
  *
  * <p>Run with {@code CASCADE_BENCH_KEY=<api-key> java bench/throughput/RateLoad.java <base-url[,base-url]>
  * <rate/s> <seconds> [max-in-flight=256]}. Stops by itself: after the last send it waits at most
- * 15 s for answers.
+ * 15 s for answers. A Kannel {@code .../cgi-bin/sendsms?...} URL instead of a base URL sends GETs
+ * to it, each with a {@code dlr-url} of BENCH_DLR_URL carrying the send time ({@code &sent=<epoch
+ * ms>}, and Kannel's {@code %d}, the report type), so that the SMSC can time the delivery reports.
  * Prints one line of key=value pairs.
  */
 public class RateLoad {
@@ -29,6 +34,9 @@ public class RateLoad {
   static final String BODY =
       "{\"route\":[{\"channel\":\"sms\",\"to\":\"+4915112345678\"},"
           + "{\"channel\":\"email\",\"to\":\"user@example.com\",\"subject\":\"Code\"}],"
+          + "\"text\":\"Your code is 123456\",\"reference\":\"throughput\"}";
+  static final String SMS_BODY =
+      "{\"route\":[{\"channel\":\"sms\",\"to\":\"+4915112345678\"}],"
           + "\"text\":\"Your code is 123456\",\"reference\":\"throughput\"}";
 
   public static void main(String[] args) throws Exception {
@@ -44,6 +52,7 @@ public class RateLoad {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
+    String body = "sms".equals(System.getenv("BENCH_ROUTE")) ? SMS_BODY : BODY;
     // One or more replicas (comma-separated base URLs), taken in turn.
     HttpRequest[] requests =
         Arrays.stream(base.split(","))
@@ -53,9 +62,11 @@ public class RateLoad {
                         .timeout(Duration.ofSeconds(10))
                         .header("Authorization", "Bearer " + key)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build())
             .toArray(HttpRequest[]::new);
+    boolean kannel = base.contains("/cgi-bin/sendsms");
+    String dlrUrl = System.getenv("BENCH_DLR_URL");
 
     Semaphore inFlight = new Semaphore(maxInFlight);
     long[] latencyMicros = new long[total];
@@ -84,8 +95,16 @@ public class RateLoad {
       }
       sent++;
       final int n = i;
+      HttpRequest request =
+          kannel
+              ? HttpRequest.newBuilder(URI.create(base + "&dlr-mask=1&dlr-url=" + URLEncoder.encode(
+                      dlrUrl + "?type=%d&sent=" + System.currentTimeMillis(),
+                      StandardCharsets.UTF_8)))
+                  .timeout(Duration.ofSeconds(10))
+                  .build()
+              : requests[i % requests.length];
       client
-          .sendAsync(requests[i % requests.length], HttpResponse.BodyHandlers.discarding())
+          .sendAsync(request, HttpResponse.BodyHandlers.discarding())
           .whenComplete(
               (response, failure) -> {
                 long now = System.nanoTime();

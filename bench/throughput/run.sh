@@ -29,11 +29,20 @@
 # the load generator alternates between the two; the service CPU covers both, RSS the first.
 # --sms-latency MS (priority and fairness modes): the SMS simulator answers after MS once warm,
 # so that deliveries fall behind the accepts and a backlog forms (256 sends in flight per class).
+# --smpp [RATE [SECONDS]] (default 1000 msg/s for 60 s): SMS over SMPP with delivery receipts, end
+# to end, against one SMSC (bench/throughput/Smsc.java, jSMPP: a DELIVRD receipt for every submit
+# that asks for one, after --receipt-delay MS, default 0) that Kannel and Cascade both bind to.
+# Kannel: sendsms GET with dlr-mask=1 and a dlr-url the SMSC counts and times (accept -> delivery
+# report); Cascade: POST /v1/messages with an sms-only route through provider "smsc", delivered when
+# its receipt is applied. Same offered rate for both (RateLoad.java, open loop), Kannel first.
+# Reports per system accepted/s, delivered-by-receipt/s, accept -> delivered p50/p99, and receipts
+# lost (acknowledged by the ESME but not applied: Cascade's receipt rows, Kannel's reports).
 #
 # Usage: bench/throughput/run.sh [--jar PATH] [--rounds 2] [--duration 15] [--warmup 15]
 #          [--connections 16] [--drain 120] [--port 8090] [--sustained [RATE [SECONDS]]]
 #          [--max-in-flight 256] [--priority [BULK [HIGH]]] [--fairness [A [B]]]
-#          [--sms-latency MS] [--replicas 2] [--no-record]
+#          [--sms-latency MS] [--replicas 2] [--smpp [RATE [SECONDS]]] [--receipt-delay MS]
+#          [--no-record]
 # --jar defaults to target/quarkus-app/quarkus-run.jar of this checkout (built if missing or
 # older than src/ or pom.xml). Installs kannel, kannel-extras and wrk with apt-get if missing.
 # Prints the figures and appends one block to bench/results/throughput.txt (unless --no-record).
@@ -63,6 +72,7 @@ high=100
 a_priority=bulk
 b_priority=high
 sms_latency=0
+receipt_delay=0
 replicas=1
 record=1
 settle=${BENCH_STATS_SETTLE:-11}   # PostgreSQL 15 backends flush idle stats within 10 s
@@ -90,6 +100,12 @@ while [ $# -gt 0 ]; do
         if [[ ${1:-} =~ ^[0-9]+$ ]]; then high=$1; shift; fi
       fi ;;
     --sms-latency) sms_latency=$2; shift 2 ;;
+    --receipt-delay) receipt_delay=$2; shift 2 ;;
+    --smpp)
+      mode=smpp; shift
+      if [[ ${1:-} =~ ^[0-9]+([.][0-9]+)?$ ]]; then rate=$1; shift
+        if [[ ${1:-} =~ ^[0-9]+$ ]]; then seconds=$1; shift; fi
+      fi ;;
     --replicas) replicas=$2; shift 2 ;;
     --priority)
       mode=priority; shift
@@ -108,7 +124,7 @@ log() { echo "[throughput $(date +%H:%M:%S)] $*" >&2; }
 # ---------------------------------------------------------------- prerequisites
 need=()
 command -v wrk >/dev/null || need+=(wrk)
-if [ "$mode" = interleaved ]; then
+if [ "$mode" = interleaved ] || [ "$mode" = smpp ]; then
   command -v bearerbox >/dev/null && command -v smsbox >/dev/null || need+=(kannel)
   [ -x /usr/lib/kannel/test/fakesmsc ] || need+=(kannel-extras)
 fi
@@ -139,7 +155,7 @@ script_commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknow
 
 # ---------------------------------------------------------------- processes and cleanup
 tmp=$(mktemp -d /tmp/cascade-throughput.XXXXXX)
-bearerbox_pid="" smsbox_pid="" fake1_pid="" fake2_pid="" cascade_pid="" cascade2_pid="" base2="" sampler_pid="" ok=0
+bearerbox_pid="" smsbox_pid="" fake1_pid="" fake2_pid="" smsc_pid="" cascade_pid="" cascade2_pid="" base2="" sampler_pid="" ok=0
 stop_pid() { # pid signal grace-seconds
   local pid=$1 sig=$2 grace=$3
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
@@ -154,6 +170,7 @@ cleanup() {
   stop_pid "$smsbox_pid" TERM 10; stop_pid "$bearerbox_pid" TERM 10
   stop_pid "$cascade_pid" TERM 20
   stop_pid "$cascade2_pid" TERM 20
+  stop_pid "$smsc_pid" TERM 5
   if [ "$ok" = 1 ] && [ -z "${BENCH_KEEP_LOGS:-}" ]; then rm -rf "$tmp"; else log "logs kept in $tmp"; fi
 }
 trap cleanup EXIT
@@ -223,7 +240,8 @@ proc_snapshot() { # "pid group ticks" lines; bash builtins only, so that it cost
         if [ "$pid" = "$cascade_pid" ] || [ "$pid" = "$cascade2_pid" ]; then g=cascade
         else
           { mapfile -d '' args <"$d/cmdline"; } 2>/dev/null || continue
-          if [[ "${args[*]}" == *RateLoad.java* ]]; then g=loadgen; else g=other_java; fi
+          if [[ "${args[*]}" == *RateLoad.java* ]]; then g=loadgen
+          elif [[ "${args[*]}" == *Smsc.java* ]]; then g=smsc; else g=other_java; fi
         fi ;;
       postgres)
         { mapfile -d '' args <"$d/cmdline"; } 2>/dev/null || continue
@@ -250,7 +268,7 @@ noise_end() { # -> sets noise="cores: busy=.. cascade=.. ..."
     { d[$2] += $3 - (($1 in s) ? s[$1] : 0) }
     END {
       d["loadgen"] += d["loadgen_done"]
-      n = split("cascade pg_cascade rabbitmq loadgen kannel other_java pg_other", gs, " ")
+      n = split("cascade pg_cascade rabbitmq loadgen kannel smsc other_java pg_other", gs, " ")
       out = sprintf("cores: busy=%.2f", busy / secs / hz); sum = 0
       for (i = 1; i <= n; i++) { sum += d[gs[i]]; out = out sprintf(" %s=%.2f", gs[i], d[gs[i]] / secs / hz) }
       printf "%s rest=%.2f\n", out, (busy - sum) / secs / hz
@@ -288,6 +306,34 @@ start_kannel() {
   k_admin=$(pick_port 13000); k_box=$(pick_port $((k_admin + 1))); k_send=$(pick_port 13013)
   k_fake1=$(pick_port 10000); k_fake2=$(pick_port $((k_fake1 + 1)))
   mkdir -p "$tmp/kannel"
+  if [ "$mode" = smpp ]; then # one SMPP transceiver bind to the bench SMSC, 32 submits in flight
+    # msg-id-type 0x01: ids are hex in submit_sm_resp and decimal in receipts, as the SMSC writes.
+    k_smscs="group = smsc
+smsc = smpp
+smsc-id = smpp
+host = 127.0.0.1
+port = $smsc_port
+transceiver-mode = true
+smsc-username = kannel
+smsc-password = bench
+system-type = \"\"
+max-pending-submits = 32
+msg-id-type = 0x01"
+    k_online='SMPP:.*online'; k_links=1
+  else
+    k_smscs="group = smsc
+smsc = fake
+smsc-id = fake1
+port = $k_fake1
+connect-allow-ip = \"127.0.0.1\"
+
+group = smsc
+smsc = fake
+smsc-id = fake2
+port = $k_fake2
+connect-allow-ip = \"127.0.0.1\""
+    k_online='FAKE:.*online'; k_links=2
+  fi
   cat >"$tmp/kannel/kannel.conf" <<EOF
 group = core
 admin-port = $k_admin
@@ -302,17 +348,7 @@ log-level = 2
 store-type = file
 store-location = "$tmp/kannel/kannel.store"
 
-group = smsc
-smsc = fake
-smsc-id = fake1
-port = $k_fake1
-connect-allow-ip = "127.0.0.1"
-
-group = smsc
-smsc = fake
-smsc-id = fake2
-port = $k_fake2
-connect-allow-ip = "127.0.0.1"
+$k_smscs
 
 group = smsbox
 bearerbox-host = 127.0.0.1
@@ -333,18 +369,21 @@ EOF
   # -v 2: without it both boxes log every request at DEBUG level on stderr, whatever log-level says.
   bearerbox -v 2 "$tmp/kannel/kannel.conf" >"$tmp/kannel/bearerbox.out" 2>&1 &
   bearerbox_pid=$!
-  wait_port "$k_fake2" 15 && wait_port "$k_admin" 15 || { echo "bearerbox did not start" >&2; exit 1; }
-  # -m 0: send no MO message, only absorb (and count) what bearerbox sends.
-  "$fakesmsc" -H 127.0.0.1 -r "$k_fake1" -m 0 -v 1 "1 2 text unused" >"$tmp/kannel/fake1.out" 2>&1 &
-  fake1_pid=$!
-  "$fakesmsc" -H 127.0.0.1 -r "$k_fake2" -m 0 -v 1 "1 2 text unused" >"$tmp/kannel/fake2.out" 2>&1 &
-  fake2_pid=$!
+  wait_port "$k_admin" 15 || { echo "bearerbox did not start" >&2; exit 1; }
+  if [ "$mode" != smpp ]; then
+    wait_port "$k_fake2" 15 || { echo "bearerbox did not open the fakesmsc ports" >&2; exit 1; }
+    # -m 0: send no MO message, only absorb (and count) what bearerbox sends.
+    "$fakesmsc" -H 127.0.0.1 -r "$k_fake1" -m 0 -v 1 "1 2 text unused" >"$tmp/kannel/fake1.out" 2>&1 &
+    fake1_pid=$!
+    "$fakesmsc" -H 127.0.0.1 -r "$k_fake2" -m 0 -v 1 "1 2 text unused" >"$tmp/kannel/fake2.out" 2>&1 &
+    fake2_pid=$!
+  fi
   smsbox -v 2 "$tmp/kannel/kannel.conf" >"$tmp/kannel/smsbox.out" 2>&1 &
   smsbox_pid=$!
   wait_port "$k_send" 15 || { echo "smsbox did not start" >&2; exit 1; }
   k_url="http://127.0.0.1:$k_send/cgi-bin/sendsms?username=bench&password=bench&from=cascade&to=%2B4915112345678&text=Your+code+is+123456"
   for _ in $(seq 1 50); do
-    [ "$(kannel_status | grep -c 'FAKE:.*online')" = 2 ] && curl -fs "$k_url" >/dev/null && return 0
+    [ "$(kannel_status | grep -c "$k_online")" = "$k_links" ] && curl -fs "$k_url" >/dev/null && return 0
     sleep 0.2
   done
   echo "Kannel is not ready (SMSCs online and sendsms answering)" >&2; exit 1
@@ -384,20 +423,59 @@ stop_kannel_count() { # stops the fakesmscs (SIGINT makes them print their count
   fake_received="${r1:-?}+${r2:-?}=$(( ${r1:-0} + ${r2:-0} ))"
 }
 
+# ---------------------------------------------------------------- SMSC (--smpp)
+cascade_props=()
+smsc_stat() { # key -> its value in the SMSC's /stats line
+  curl -fs "$smsc_http/stats" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+start_smsc() {
+  smsc_port=$(pick_port 2775); local http_port; http_port=$(pick_port 12776)
+  smsc_http="http://127.0.0.1:$http_port"
+  local lib; lib=$(dirname "$jar")/lib/main
+  java -XX:+UseSerialGC -Xmx512m -cp "$(ls "$lib"/org.jsmpp.jsmpp-*.jar):$(ls "$lib"/org.slf4j.slf4j-api-*.jar)" \
+    "$here/Smsc.java" "$smsc_port" "$http_port" "$receipt_delay" >"$tmp/smsc.log" 2>&1 &
+  smsc_pid=$!
+  for _ in $(seq 1 100); do curl -fs "$smsc_http/stats" >/dev/null 2>&1 && break; sleep 0.2; done
+  wait_port "$smsc_port" 5 || { cat "$tmp/smsc.log" >&2; echo "the SMSC did not start" >&2; exit 1; }
+  local p=-Dcascade.provider.smsc.
+  cascade_props=(-Dcascade.channel.sms.providers=smsc "${p}type=smpp" "${p}timeout=10s"
+    "${p}smpp.host=127.0.0.1" "${p}smpp.port=$smsc_port" "${p}smpp.system-id=cascade"
+    "${p}smpp.source-address=Cascade")
+}
+# One Kannel window at the offered rate: sendsms with a dlr-url; waits (<= DRAIN s) for the reports.
+kannel_smpp_window() {
+  local acked0 acked1 refused0 accepted reports end
+  curl -fs "$smsc_http/reset" >/dev/null
+  acked0=$(smsc_stat receipts_acked); refused0=$(smsc_stat receipts_refused)
+  wait_quiet
+  noise_start
+  k_out=$(BENCH_DLR_URL="$smsc_http/dlr" java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 \
+    "$here/RateLoad.java" "$k_url" "$rate" "$seconds" "$max_in_flight")
+  noise_end
+  accepted=$(echo "$k_out" | tr ' ' '\n' | sed -n 's/^accepted=//p')
+  end=$(( $(date +%s) + drain ))
+  while reports=$(smsc_stat dlrs_delivered); [ "$reports" -lt "$accepted" ] && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 1
+  done
+  acked1=$(smsc_stat receipts_acked)
+  k_smpp="accepted=$accepted delivery_reports=$reports not_reported=$(( accepted - reports )) delivered/s=$(smsc_stat dlr_per_s) accept_to_report_p50=$(smsc_stat dlr_p50_ms)ms p99=$(smsc_stat dlr_p99_ms)ms max=$(smsc_stat dlr_max_ms)ms receipts_acked=$(( acked1 - acked0 )) receipts_refused=$(( $(smsc_stat receipts_refused) - refused0 )) receipts_lost=$(( acked1 - acked0 - reports ))"
+  k_noise="before: $quiet; load window $noise"
+}
+
 # ---------------------------------------------------------------- Cascade
 start_cascade() {
   port=$(pick_port "$port")
   token="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
   base="http://127.0.0.1:$port"
   PORT=$port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
-    java ${JAVA_OPTS:-} -jar "$jar" >"$tmp/cascade.log" 2>&1 &
+    java ${JAVA_OPTS:-} "${cascade_props[@]}" -jar "$jar" >"$tmp/cascade.log" 2>&1 &
   cascade_pid=$!
   wait_ready "$base" "$cascade_pid" "$tmp/cascade.log"
   if [ "$replicas" = 2 ]; then # migrations are done: the second starts on a ready schema
     local port2; port2=$(pick_port $((port + 1)))
     base2="http://127.0.0.1:$port2"
     PORT=$port2 CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
-      java ${JAVA_OPTS:-} -jar "$jar" >"$tmp/cascade2.log" 2>&1 &
+      java ${JAVA_OPTS:-} "${cascade_props[@]}" -jar "$jar" >"$tmp/cascade2.log" 2>&1 &
     cascade2_pid=$!
     wait_ready "$base2" "$cascade2_pid" "$tmp/cascade2.log"
   fi
@@ -579,6 +657,36 @@ elif [ "$mode" = priority ]; then
     "  $c_noise"
   )
   header="settings: mode=priority tenant_a=$bulk x $a_priority tenant_b=$high x $b_priority (one every 50 ms, started after a tenth of the bulk) senders=16 warmup=${warmup}s cascade_route=sms+email simulator_latency=0ms sms_latency=${sms_latency}ms load=bench/throughput/PriorityLoad.java"
+elif [ "$mode" = smpp ]; then
+  log "starting the SMSC, Kannel and Cascade ($jar, commit $jar_commit)"
+  start_smsc
+  start_kannel
+  start_cascade
+  log "warm-up: Kannel ${warmup}s at 200/s"
+  BENCH_DLR_URL="$smsc_http/dlr" java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 \
+    "$here/RateLoad.java" "$k_url" 200 "$warmup" >/dev/null
+  log "warm-up: Cascade ${warmup}s, drain, idle measurement"
+  warm_cascade
+  log "idle Cascade: $idle"
+  log "kannel: $rate msg/s for $seconds s"
+  kannel_smpp_window
+  log "  kannel load: $k_out"; log "  kannel: $k_smpp"
+  log "cascade: $rate msg/s for $seconds s"
+  r0=$(psql_q "SELECT count(*) FROM receipt"); a0=$(smsc_stat receipts_acked); f0=$(smsc_stat receipts_refused)
+  cascade_window "smpp" env BENCH_ROUTE=sms java -XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 \
+    "$here/RateLoad.java" "$base" "$rate" "$seconds" "$max_in_flight"
+  sleep 2 # receipts still in flight after the last message turned final
+  r1=$(psql_q "SELECT count(*) FROM receipt"); a1=$(smsc_stat receipts_acked); f1=$(smsc_stat receipts_refused)
+  summary=(
+    "  kannel load: $k_out"
+    "  kannel: $k_smpp"
+    "    $k_noise"
+    "  cascade load: $c_out"
+    "  cascade: $c_deliv receipts_acked=$((a1 - a0)) receipts_stored=$((r1 - r0)) receipts_refused=$((f1 - f0)) receipts_lost=$(( a1 - a0 - (r1 - r0) ))"
+    "  cascade cost: $c_cost"
+    "    $c_noise"
+  )
+  header="settings: mode=smpp rate=${rate}/s seconds=$seconds max_in_flight=$max_in_flight warmup=${warmup}s smsc=bench/throughput/Smsc.java (jSMPP $(ls "$(dirname "$jar")"/lib/main/ | sed -n 's/^org.jsmpp.jsmpp-\(.*\).jar$/\1/p'), receipt after ${receipt_delay}ms) kannel=$(dpkg-query -W -f '${Version}' kannel 2>/dev/null) (sendsms GET, dlr-mask=1, smpp window 32) cascade_route=sms cascade_smpp=window 32, 16 receipt workers load=bench/throughput/RateLoad.java (open loop, latency from scheduled send)"
 else
   log "starting Cascade ($jar, commit $jar_commit)"
   start_cascade

@@ -1,5 +1,6 @@
 package io.cascade.dispatch;
 
+import io.cascade.channel.ReceiptSink;
 import io.cascade.core.MessageState;
 import io.cascade.core.Transition;
 import io.cascade.core.Transition.Metric;
@@ -8,8 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Carries out what follows a committed transition: counts it and publishes the message when a step
- * moved on (the outbox relay takes over if that publication is not confirmed).
+ * Carries out what follows a committed transition: counts it, publishes the message when a step
+ * moved on (the outbox relay takes over if that publication is not confirmed), and tells the
+ * receipts which provider ids are stored now.
  */
 @ApplicationScoped
 public class AfterCommit {
@@ -18,10 +20,12 @@ public class AfterCommit {
 
   private final CascadeMetrics metrics;
   private final Outbox outbox;
+  private final ReceiptSink receipts;
 
-  AfterCommit(CascadeMetrics metrics, Outbox outbox) {
+  AfterCommit(CascadeMetrics metrics, Outbox outbox, ReceiptSink receipts) {
     this.metrics = metrics;
     this.outbox = outbox;
+    this.receipts = receipts;
   }
 
   /** Runs the effects of {@code transition}, which has committed. */
@@ -32,6 +36,12 @@ public class AfterCommit {
     if (transition.publish()) {
       MessageState message = transition.message();
       outbox.publishCommitted(message.id(), message.publishDueAt(), message.priority());
+    }
+    if (!transition.providerIds().isEmpty()) {
+      receipts.idsStored(
+          transition.providerIds().stream()
+              .map(id -> new ReceiptSink.ProviderMessageId(id.provider(), id.providerMessageId()))
+              .toList());
     }
   }
 

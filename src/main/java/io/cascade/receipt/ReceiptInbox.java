@@ -9,29 +9,45 @@ import io.cascade.core.Transition;
 import io.cascade.dispatch.AfterCommit;
 import io.cascade.message.AttemptStatus;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.store.GroupCommit;
 import io.cascade.store.MessageStore;
 import io.cascade.store.ReceiptStore;
+import io.cascade.store.ReceiptStore.Lookup;
+import io.cascade.store.ReceiptStore.Part;
+import io.cascade.store.ReceiptStore.Stored;
+import io.cascade.store.StoreConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Stores delivery receipts and applies them to their attempts. A receipt is committed before the
  * provider gets its answer (callers wait for {@link #accept}), so a receipt the provider considers
- * handed over is never lost. It is matched to the attempt that holds its provider message id at
+ * handed over is never lost. Concurrent receipts share transactions through a {@link GroupCommit},
+ * as claims and outcomes do: under load one commit stores and applies many receipts with a few
+ * set-based statements. A receipt is matched to the attempt that holds its provider message id at
  * once when that id is known; a receipt that overtook the provider's answer to the send is kept
- * unmatched and {@link #matchPending} tries it again, after 1 s, 2 s, 4 s ... (at most 5 min
- * apart), so that receipts for ids Cascade never sent cost little.
+ * unmatched and applied as soon as the provider's answer is stored ({@link #idsStored}); should
+ * that be missed (the answer was stored by another replica, or just before the receipt committed),
+ * {@link #matchPending} tries it again after 1 s, 2 s, 4 s ... (at most 5 min apart), so that
+ * receipts for ids Cascade never sent cost little.
  *
- * <p>Applying is monotonic per SMS part and per attempt (see {@link ReceiptStatus#then}): the
- * message row is locked before the parts are read, so receipts for the parts of one long SMS never
- * race each other. The attempt is delivered when every part is; any negative part makes it
- * negative. What that does to the message (delivered, the next step, a double delivery) is the
- * {@link CascadeCore}'s to say.
+ * <p>Applying is monotonic per SMS part and per attempt (see {@link PartReceipts}): the message
+ * rows are locked in id order before the parts are read, so receipts for the parts of one long SMS
+ * never race each other and two batches never deadlock. What a receipt does to the message
+ * (delivered, the next step, a double delivery) is the {@link CascadeCore}'s to say.
  *
  * <p>Uses the SQL client directly, not a Hibernate session: receipts arrive on protocol threads
  * (SMPP) that have no Vert.x context.
@@ -39,12 +55,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReceiptInbox implements ReceiptSink {
 
+  private static final Logger LOG = Logger.getLogger(ReceiptInbox.class);
+  // How long after this replica stored an unmatched receipt stored ids are looked up for it; later
+  // the matcher's retries are enough (a receipt that overtook its answer is matched within ms).
+  private static final long OVERTAKEN_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   private final Pool database;
   private final ReceiptStore receipts;
   private final MessageStore messages;
   private final CascadeCore core;
   private final AfterCommit afterCommit;
   private final CascadeMetrics metrics;
+  private final GroupCommit<Receipt, Optional<Transition>> inbound;
+  private final GroupCommit<ProviderMessageId, Boolean> overtaken;
+  private volatile long lastUnmatchedNanos = System.nanoTime() - OVERTAKEN_WINDOW_NANOS;
 
   ReceiptInbox(
       Pool database,
@@ -52,154 +76,222 @@ public class ReceiptInbox implements ReceiptSink {
       MessageStore messages,
       CascadeCore core,
       AfterCommit afterCommit,
-      CascadeMetrics metrics) {
+      CascadeMetrics metrics,
+      StoreConfig config) {
     this.database = database;
     this.receipts = receipts;
     this.messages = messages;
     this.core = core;
     this.afterCommit = afterCommit;
     this.metrics = metrics;
+    this.inbound = new GroupCommit<>(this::acceptAll, config.maxBatch(), config.maxInFlight());
+    this.overtaken = new GroupCommit<>(this::matchOvertaken, config.maxBatch(), 1);
   }
 
   @Override
   public Uni<Void> accept(Receipt receipt) {
-    UUID id = UUID.randomUUID();
-    return database
-        .withTransaction(
-            connection ->
-                receipts
-                    .insert(
-                        connection,
-                        id,
-                        receipt.provider(),
-                        receipt.providerMessageId(),
-                        receipt.status().name(),
-                        receipt.errorCode())
-                    .flatMap(inserted -> apply(connection, id, receipt)))
+    return inbound
+        .submit(receipt)
         .invoke(() -> metrics.receipt(receipt.provider(), receipt.status().id()))
-        .invoke(applied -> applied.ifPresent(afterCommit::run))
+        .invoke(
+            applied -> {
+              if (applied.isPresent()) {
+                afterCommit.run(applied.get());
+              } else {
+                lastUnmatchedNanos = System.nanoTime();
+              }
+            })
         .replaceWithVoid();
   }
 
-  /**
-   * Applies stored receipts that were not matched yet and whose attempt is now known, each in a
-   * transaction of its own (so a batch never holds one message's lock while waiting for another's);
-   * receipts older than {@code maxAgeSeconds} are left alone (unknown ids stay visible in the
-   * table).
-   */
-  public Uni<Integer> matchPending(long maxAgeSeconds, int limit) {
-    return database
-        .withConnection(connection -> receipts.pending(connection, maxAgeSeconds, limit))
-        .flatMap(
-            ids -> {
-              Uni<Integer> matched = Uni.createFrom().item(0);
-              for (UUID id : ids) {
-                matched = matched.flatMap(count -> matchOne(id).map(ok -> ok ? count + 1 : count));
-              }
-              return matched;
-            });
+  @Override
+  public void idsStored(List<ProviderMessageId> ids) {
+    if (ids.isEmpty() || System.nanoTime() - lastUnmatchedNanos > OVERTAKEN_WINDOW_NANOS) {
+      return; // no receipt overtook a send here lately: nothing to look for
+    }
+    for (ProviderMessageId id : ids) {
+      overtaken
+          .submit(id)
+          .subscribe()
+          .with(
+              ignored -> {},
+              failure -> LOG.debugf("overtaken receipts left to the matcher: %s", failure));
+    }
   }
 
-  private Uni<Boolean> matchOne(UUID receiptId) {
+  /** Applies the unmatched receipts that name these ids, in one transaction. */
+  private Uni<List<Boolean>> matchOvertaken(List<ProviderMessageId> ids) {
+    List<Lookup> lookups =
+        ids.stream()
+            .map(id -> new Lookup(id.provider(), id.id(), ProviderMessageIds.forms(id.id())))
+            .toList();
     return database
         .withTransaction(
             connection ->
                 receipts
-                    .claimUnmatched(connection, receiptId)
-                    .flatMap(
-                        stored -> {
-                          if (stored == null) {
-                            return Uni.createFrom().item(Optional.<Optional<Transition>>empty());
-                          }
-                          Receipt receipt =
-                              new Receipt(
-                                  stored.provider(),
-                                  stored.providerMessageId(),
-                                  ReceiptStatus.valueOf(stored.status()),
-                                  stored.errorCode());
-                          return apply(connection, receiptId, receipt)
-                              .call(
-                                  applied ->
-                                      applied.isPresent()
-                                          ? Uni.createFrom().voidItem()
-                                          : receipts.matchLater(connection, receiptId))
-                              .map(Optional::of);
-                        }))
+                    .claimUnmatched(connection, lookups)
+                    .flatMap(claimed -> applyClaimed(connection, claimed)))
         .map(
-            result -> {
-              result.flatMap(applied -> applied).ifPresent(afterCommit::run);
-              return result.map(Optional::isPresent).orElse(false);
+            applied -> {
+              applied.forEach(transition -> transition.ifPresent(afterCommit::run));
+              return ids.stream().map(id -> true).toList();
             });
+  }
+
+  /** Stores and applies a batch of receipts in one transaction; results in their order. */
+  private Uni<List<Optional<Transition>>> acceptAll(List<Receipt> batch) {
+    List<Stored> stored =
+        batch.stream().map(receipt -> new Stored(UUID.randomUUID(), receipt)).toList();
+    return database.withTransaction(
+        connection ->
+            applyAll(
+                connection,
+                stored,
+                attemptIds -> receipts.insertAll(connection, stored, attemptIds)));
   }
 
   /**
-   * Applies one stored receipt to its part and attempt; empty when no attempt holds its id yet,
-   * else what it did to the message.
+   * Applies stored receipts that were not matched yet and whose attempt is now known, up to {@code
+   * limit} in one transaction; receipts another replica holds are skipped, and those older than
+   * {@code maxAgeSeconds} are left alone (unknown ids stay visible in the table). The number
+   * matched.
    */
-  private Uni<Optional<Transition>> apply(
-      SqlConnection connection, UUID receiptId, Receipt receipt) {
-    String[] forms = ProviderMessageIds.forms(receipt.providerMessageId()).toArray(String[]::new);
-    return receipts
-        .findPart(connection, receipt.provider(), forms, receipt.providerMessageId())
-        .flatMap(
-            part -> {
-              if (part == null) {
-                return Uni.createFrom().item(Optional.<Transition>empty());
-              }
-              return receipts
-                  .lockMessage(connection, part.messageId())
-                  .flatMap(locked -> applyToPart(connection, receipt, part.providerMessageId()))
-                  .flatMap(updated -> receipts.attemptParts(connection, part.attemptId()))
-                  .flatMap(
-                      parts -> {
-                        ReceiptStatus derived = ofParts(parts);
-                        return messages.changeAll(
-                            connection,
-                            List.of(
-                                new MessageStore.Change(
-                                    part.messageId(),
-                                    snapshot ->
-                                        core.receipt(
-                                            snapshot,
-                                            new CascadeCore.Receipt(
-                                                Timestamps.now(),
-                                                part.attemptId(),
-                                                AttemptStatus.valueOf(derived.name()),
-                                                receipt.errorCode())))));
-                      })
-                  .call(ignored -> receipts.markMatched(connection, receiptId, part.attemptId()))
-                  .map(changed -> Optional.of(changed.get(0)));
+  public Uni<Integer> matchPending(long maxAgeSeconds, int limit) {
+    return database
+        .withTransaction(
+            connection ->
+                receipts
+                    .claimPending(connection, maxAgeSeconds, limit)
+                    .flatMap(pending -> applyClaimed(connection, pending)))
+        .map(
+            applied -> {
+              applied.forEach(transition -> transition.ifPresent(afterCommit::run));
+              return (int) applied.stream().filter(Optional::isPresent).count();
             });
   }
 
-  private Uni<Void> applyToPart(SqlConnection connection, Receipt receipt, String partId) {
-    return receipts
-        .partStatus(connection, receipt.provider(), partId)
-        .flatMap(
-            stored -> {
-              ReceiptStatus current = ReceiptStatus.of(stored);
-              ReceiptStatus next = current.then(receipt.status());
-              return receipts.updatePart(
-                  connection,
-                  receipt.provider(),
-                  partId,
-                  next.name(),
-                  next == current ? null : receipt.errorCode());
-            });
+  /** Applies stored receipts this transaction holds; those still unmatched try again later. */
+  private Uni<List<Optional<Transition>>> applyClaimed(
+      SqlConnection connection, List<Stored> claimed) {
+    if (claimed.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    return applyAll(
+        connection, claimed, attemptIds -> recordMatches(connection, claimed, attemptIds));
   }
 
-  /** Any negative part makes the attempt negative; otherwise it is as far as its slowest part. */
-  private static ReceiptStatus ofParts(List<String> parts) {
-    ReceiptStatus slowest = null;
-    for (String stored : parts) {
-      ReceiptStatus part = ReceiptStatus.of(stored);
-      if (part.isNegative()) {
-        return part;
-      }
-      if (slowest == null || slowest.then(part) == slowest) {
-        slowest = part;
+  private Uni<Void> recordMatches(
+      SqlConnection connection, List<Stored> pending, List<UUID> attemptIds) {
+    List<UUID> matched = new ArrayList<>();
+    List<UUID> matchedTo = new ArrayList<>();
+    List<UUID> unmatched = new ArrayList<>();
+    for (int i = 0; i < pending.size(); i++) {
+      if (attemptIds.get(i) == null) {
+        unmatched.add(pending.get(i).id());
+      } else {
+        matched.add(pending.get(i).id());
+        matchedTo.add(attemptIds.get(i));
       }
     }
-    return slowest == null ? ReceiptStatus.SENT : slowest;
+    return Uni.combine()
+        .all()
+        .unis(
+            receipts.markMatched(connection, matched, matchedTo),
+            receipts.matchLater(connection, unmatched))
+        .discardItems();
+  }
+
+  /**
+   * Applies receipts to their parts and attempts in the caller's transaction: finds the parts,
+   * locks their messages, moves the parts and lets the core decide on each message. {@code record}
+   * is given the attempt each receipt was applied to (null where none holds its id yet) and writes
+   * that down. Per receipt: empty when it matched no attempt, else what it did to the message.
+   */
+  private Uni<List<Optional<Transition>>> applyAll(
+      SqlConnection connection, List<Stored> batch, Function<List<UUID>, Uni<Void>> record) {
+    List<Lookup> lookups =
+        batch.stream()
+            .map(Stored::receipt)
+            .map(
+                r ->
+                    new Lookup(
+                        r.provider(),
+                        r.providerMessageId(),
+                        ProviderMessageIds.forms(r.providerMessageId())))
+            .toList();
+    return receipts
+        .findParts(connection, lookups)
+        .flatMap(
+            parts -> {
+              UUID[] attemptIds = new UUID[batch.size()];
+              parts.forEach((index, part) -> attemptIds[index] = part.attemptId());
+              if (parts.isEmpty()) {
+                return record
+                    .apply(Arrays.asList(attemptIds))
+                    .replaceWith(batch.stream().map(r -> Optional.<Transition>empty()).toList());
+              }
+              TreeSet<UUID> messageIds = new TreeSet<>();
+              TreeSet<UUID> attempts = new TreeSet<>();
+              parts.values().forEach(part -> messageIds.add(part.messageId()));
+              parts.values().forEach(part -> attempts.add(part.attemptId()));
+              return receipts
+                  .lockAndReadParts(connection, messageIds, attempts)
+                  .flatMap(
+                      stored ->
+                          applyToParts(
+                              connection,
+                              batch,
+                              parts,
+                              new PartReceipts(stored),
+                              record.apply(Arrays.asList(attemptIds))));
+            });
+  }
+
+  private Uni<List<Optional<Transition>>> applyToParts(
+      SqlConnection connection,
+      List<Stored> batch,
+      Map<Integer, Part> parts,
+      PartReceipts partReceipts,
+      Uni<Void> recorded) {
+    Instant now = Timestamps.now();
+    List<MessageStore.Change> changes = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Part part = parts.get(i);
+      if (part == null) {
+        continue;
+      }
+      Receipt receipt = batch.get(i).receipt();
+      ReceiptStatus attemptStatus =
+          partReceipts.apply(
+              part.attemptId(),
+              receipt.provider(),
+              part.providerMessageId(),
+              receipt.status(),
+              receipt.errorCode());
+      CascadeCore.Receipt event =
+          new CascadeCore.Receipt(
+              now,
+              part.attemptId(),
+              AttemptStatus.valueOf(attemptStatus.name()),
+              receipt.errorCode());
+      changes.add(new MessageStore.Change(part.messageId(), s -> core.receipt(s, event)));
+    }
+    // Pipelined on the one connection: the part updates, the receipts' rows and the messages'
+    // reads.
+    Uni<Void> partsUpdated = receipts.updateParts(connection, partReceipts.updates());
+    Uni<List<Transition>> changed = messages.changeAll(connection, changes);
+    return Uni.combine()
+        .all()
+        .unis(partsUpdated, recorded, changed)
+        .with(
+            (ignored, alsoIgnored, transitions) -> {
+              List<Optional<Transition>> results = new ArrayList<>();
+              int next = 0;
+              for (int i = 0; i < batch.size(); i++) {
+                results.add(
+                    parts.containsKey(i) ? Optional.of(transitions.get(next++)) : Optional.empty());
+              }
+              return results;
+            });
   }
 }

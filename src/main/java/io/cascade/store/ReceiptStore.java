@@ -1,171 +1,268 @@
 package io.cascade.store;
 
+import io.cascade.channel.Receipt;
+import io.cascade.channel.ReceiptStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The one writer of {@code receipt} rows and of the receipt status of each SMS part in {@code
  * provider_message} (the {@link MessageStore} registers the parts). Every method runs in the
- * caller's transaction; the message row is locked before any part of its attempts is read, the lock
- * order of every writer of a message's state.
+ * caller's transaction and takes a whole batch of receipts in one statement; the message rows are
+ * locked in id order before any part of their attempts is read, the lock order of every writer of a
+ * message's state.
  */
 @ApplicationScoped
 public class ReceiptStore {
 
+  /** A receipt and the id of its row. */
+  public record Stored(UUID id, Receipt receipt) {}
+
+  /** How to find a receipt's part: its provider and the forms of the id it names. */
+  public record Lookup(String provider, String asGiven, Set<String> forms) {}
+
   /** The part a receipt names: its attempt, that attempt's message, and the id as stored. */
   public record Part(UUID attemptId, UUID messageId, String providerMessageId) {}
 
-  /** A stored receipt not matched to an attempt yet. */
-  public record Unmatched(
-      UUID id, String provider, String providerMessageId, String status, String errorCode) {}
+  /** One stored part of an attempt and its receipt status. */
+  public record PartState(
+      UUID attemptId, String provider, String providerMessageId, ReceiptStatus status) {}
+
+  /** A part's new receipt status and the error code that came with it. */
+  public record PartUpdate(
+      String provider, String providerMessageId, ReceiptStatus status, String errorCode) {}
 
   private static final String INSERT =
       "INSERT INTO receipt (id, provider, provider_message_id, status, error_code, received_at,"
-          + " next_match_at) VALUES ($1, $2, $3, $4, $5, now(), now())";
-  private static final String FIND_PART =
-      "SELECT p.attempt_id, a.message_id, p.provider_message_id FROM provider_message p"
+          + " attempt_id, matched_at, next_match_at)"
+          + " SELECT r.id, r.provider, r.provider_message_id, r.status, r.error_code, now(),"
+          + " r.attempt_id, CASE WHEN r.attempt_id IS NULL THEN NULL ELSE now() END,"
+          + " CASE WHEN r.attempt_id IS NULL THEN now() END"
+          + " FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[],"
+          + " $6::uuid[]) AS r(id, provider, provider_message_id, status, error_code, attempt_id)";
+  // One row per receipt that names a registered part; the id as given wins over its other forms.
+  private static final String FIND_PARTS =
+      "SELECT DISTINCT ON (f.receipt) f.receipt, p.attempt_id, a.message_id, p.provider_message_id"
+          + " FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::varchar[])"
+          + " AS f(receipt, provider, form, given)"
+          + " JOIN provider_message p ON p.provider = f.provider AND p.provider_message_id = f.form"
           + " JOIN attempt a ON a.id = p.attempt_id"
-          + " WHERE p.provider = $1 AND p.provider_message_id = ANY($2)"
-          + " ORDER BY p.provider_message_id = $3 DESC LIMIT 1"; // the id as given wins
-  private static final String LOCK_MESSAGE = "SELECT id FROM message WHERE id = $1 FOR UPDATE";
-  private static final String PART_STATUS =
-      "SELECT status FROM provider_message WHERE provider = $1 AND provider_message_id = $2";
-  private static final String UPDATE_PART =
-      "UPDATE provider_message SET status = $3, error_code = $4, updated_at = now()"
-          + " WHERE provider = $1 AND provider_message_id = $2";
+          + " ORDER BY f.receipt, p.provider_message_id = f.given DESC";
+  private static final String LOCK_MESSAGES =
+      "SELECT id FROM message WHERE id = ANY($1) ORDER BY id FOR UPDATE";
   private static final String ATTEMPT_PARTS =
-      "SELECT status FROM provider_message WHERE attempt_id = $1 ORDER BY part";
+      "SELECT attempt_id, provider, provider_message_id, status FROM provider_message"
+          + " WHERE attempt_id = ANY($1) ORDER BY attempt_id, part";
+  private static final String UPDATE_PARTS =
+      "UPDATE provider_message p SET status = u.status, error_code = u.error_code,"
+          + " updated_at = now() FROM unnest($1::varchar[], $2::varchar[], $3::varchar[],"
+          + " $4::varchar[]) AS u(provider, id, status, error_code)"
+          + " WHERE p.provider = u.provider AND p.provider_message_id = u.id";
   private static final String MARK_MATCHED =
-      "UPDATE receipt SET attempt_id = $2, matched_at = now() WHERE id = $1";
-  private static final String PENDING =
-      "SELECT id FROM receipt WHERE attempt_id IS NULL AND next_match_at <= now()"
-          + " AND received_at > now() - make_interval(secs => $1) ORDER BY next_match_at LIMIT $2";
-  private static final String CLAIM_UNMATCHED =
+      "UPDATE receipt r SET attempt_id = u.attempt_id, matched_at = now(), next_match_at = NULL"
+          + " FROM unnest($1::uuid[], $2::uuid[]) AS u(id, attempt_id) WHERE r.id = u.id";
+  private static final String CLAIM_PENDING =
       "SELECT id, provider, provider_message_id, status, error_code FROM receipt"
-          + " WHERE id = $1 AND attempt_id IS NULL FOR UPDATE SKIP LOCKED";
+          + " WHERE attempt_id IS NULL AND next_match_at <= now()"
+          + " AND received_at > now() - make_interval(secs => $1)"
+          + " ORDER BY next_match_at LIMIT $2 FOR UPDATE SKIP LOCKED";
+  private static final String CLAIM_UNMATCHED_BY_ID =
+      "SELECT r.id, r.provider, r.provider_message_id, r.status, r.error_code FROM receipt r"
+          + " JOIN unnest($1::varchar[], $2::varchar[]) AS f(provider, form)"
+          + " ON r.provider = f.provider AND r.provider_message_id = f.form"
+          + " WHERE r.attempt_id IS NULL ORDER BY r.received_at, r.id FOR UPDATE OF r SKIP LOCKED";
   // 1 s, 2 s, 4 s ... up to 5 min between tries of a receipt whose id is still unknown.
   private static final String MATCH_LATER =
       "UPDATE receipt SET match_tries = match_tries + 1,"
           + " next_match_at = now() + make_interval(secs => LEAST(power(2, match_tries), 300))"
-          + " WHERE id = $1";
+          + " WHERE id = ANY($1)";
 
-  /** Stores a receipt as it came. */
-  public Uni<Void> insert(
-      SqlConnection connection,
-      UUID id,
-      String provider,
-      String providerMessageId,
-      String status,
-      String errorCode) {
-    return connection
-        .preparedQuery(INSERT)
-        .execute(Tuple.of(id, provider, providerMessageId, status, errorCode))
-        .replaceWithVoid();
+  /**
+   * Stores receipts as they came, each matched to the attempt at the same index of {@code
+   * attemptIds} (null: not matched yet, to be tried again by {@link #claimPending}).
+   */
+  public Uni<Void> insertAll(SqlConnection connection, List<Stored> stored, List<UUID> attemptIds) {
+    List<Receipt> receipts = stored.stream().map(Stored::receipt).toList();
+    Tuple tuple =
+        Tuple.tuple()
+            .addArrayOfUUID(stored.stream().map(Stored::id).toArray(UUID[]::new))
+            .addArrayOfString(receipts.stream().map(Receipt::provider).toArray(String[]::new))
+            .addArrayOfString(
+                receipts.stream().map(Receipt::providerMessageId).toArray(String[]::new))
+            .addArrayOfString(receipts.stream().map(r -> r.status().name()).toArray(String[]::new))
+            .addArrayOfString(receipts.stream().map(Receipt::errorCode).toArray(String[]::new))
+            .addArrayOfUUID(attemptIds.toArray(UUID[]::new));
+    return connection.preparedQuery(INSERT).execute(tuple).replaceWithVoid();
   }
 
-  /** The part one of {@code forms} of a provider's id names, or null if none is registered. */
-  public Uni<Part> findPart(
-      SqlConnection connection, String provider, String[] forms, String asGiven) {
+  /** The part each lookup names, by the lookup's index; lookups naming no part are left out. */
+  public Uni<Map<Integer, Part>> findParts(SqlConnection connection, List<Lookup> lookups) {
+    List<Integer> indexes = new ArrayList<>();
+    List<String> providers = new ArrayList<>();
+    List<String> forms = new ArrayList<>();
+    List<String> given = new ArrayList<>();
+    for (int i = 0; i < lookups.size(); i++) {
+      Lookup lookup = lookups.get(i);
+      for (String form : lookup.forms()) {
+        indexes.add(i);
+        providers.add(lookup.provider());
+        forms.add(form);
+        given.add(lookup.asGiven());
+      }
+    }
+    Tuple tuple =
+        Tuple.tuple()
+            .addArrayOfInteger(indexes.toArray(Integer[]::new))
+            .addArrayOfString(providers.toArray(String[]::new))
+            .addArrayOfString(forms.toArray(String[]::new))
+            .addArrayOfString(given.toArray(String[]::new));
     return connection
-        .preparedQuery(FIND_PART)
-        .execute(Tuple.of(provider, forms, asGiven))
+        .preparedQuery(FIND_PARTS)
+        .execute(tuple)
         .map(
             rows -> {
-              if (rows.rowCount() == 0) {
-                return null;
+              Map<Integer, Part> parts = new HashMap<>();
+              for (Row row : rows) {
+                parts.put(
+                    row.getInteger("receipt"),
+                    new Part(
+                        row.getUUID("attempt_id"),
+                        row.getUUID("message_id"),
+                        row.getString("provider_message_id")));
               }
-              Row row = rows.iterator().next();
-              return new Part(
-                  row.getUUID("attempt_id"),
-                  row.getUUID("message_id"),
-                  row.getString("provider_message_id"));
+              return parts;
             });
   }
 
-  /** Locks the message row, so that the parts of its attempts are read and written in turn. */
-  public Uni<Void> lockMessage(SqlConnection connection, UUID messageId) {
-    return connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(messageId)).replaceWithVoid();
+  /**
+   * Locks the messages in id order, then reads every part of the attempts, in part order per
+   * attempt. Both go out at once: PostgreSQL runs the read after the lock is held, so it sees what
+   * the previous holder committed.
+   */
+  public Uni<List<PartState>> lockAndReadParts(
+      SqlConnection connection, Collection<UUID> messageIds, Collection<UUID> attemptIds) {
+    Uni<Void> locked =
+        connection
+            .preparedQuery(LOCK_MESSAGES)
+            .execute(Tuple.of(messageIds.toArray(UUID[]::new)))
+            .replaceWithVoid();
+    Uni<List<PartState>> parts =
+        connection
+            .preparedQuery(ATTEMPT_PARTS)
+            .execute(Tuple.of(attemptIds.toArray(UUID[]::new)))
+            .map(
+                rows -> {
+                  List<PartState> states = new ArrayList<>();
+                  for (Row row : rows) {
+                    states.add(
+                        new PartState(
+                            row.getUUID("attempt_id"),
+                            row.getString("provider"),
+                            row.getString("provider_message_id"),
+                            ReceiptStatus.of(row.getString("status"))));
+                  }
+                  return states;
+                });
+    return Uni.combine().all().unis(locked, parts).with((ignored, states) -> states);
   }
 
-  /** The stored receipt status (an attempt status name) of one part. */
-  public Uni<String> partStatus(SqlConnection connection, String provider, String partId) {
-    return connection
-        .preparedQuery(PART_STATUS)
-        .execute(Tuple.of(provider, partId))
-        .map(rows -> rows.iterator().next().getString("status"));
+  /** Sets the receipt status (and error code) of each part. */
+  public Uni<Void> updateParts(SqlConnection connection, List<PartUpdate> updates) {
+    if (updates.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    Tuple tuple =
+        Tuple.tuple()
+            .addArrayOfString(updates.stream().map(PartUpdate::provider).toArray(String[]::new))
+            .addArrayOfString(
+                updates.stream().map(PartUpdate::providerMessageId).toArray(String[]::new))
+            .addArrayOfString(updates.stream().map(u -> u.status().name()).toArray(String[]::new))
+            .addArrayOfString(updates.stream().map(PartUpdate::errorCode).toArray(String[]::new));
+    return connection.preparedQuery(UPDATE_PARTS).execute(tuple).replaceWithVoid();
   }
 
-  /** Sets one part's receipt status (and its error code, or null to keep none). */
-  public Uni<Void> updatePart(
-      SqlConnection connection, String provider, String partId, String status, String errorCode) {
-    return connection
-        .preparedQuery(UPDATE_PART)
-        .execute(Tuple.of(provider, partId, status, errorCode))
-        .replaceWithVoid();
-  }
-
-  /** The receipt status of every part of an attempt, in part order. */
-  public Uni<List<String>> attemptParts(SqlConnection connection, UUID attemptId) {
-    return connection
-        .preparedQuery(ATTEMPT_PARTS)
-        .execute(Tuple.of(attemptId))
-        .map(
-            rows -> {
-              List<String> statuses = new ArrayList<>();
-              rows.forEach(row -> statuses.add(row.getString("status")));
-              return statuses;
-            });
-  }
-
-  /** Notes which attempt a stored receipt was applied to. */
-  public Uni<Void> markMatched(SqlConnection connection, UUID receiptId, UUID attemptId) {
+  /** Notes which attempt each stored receipt was applied to. */
+  public Uni<Void> markMatched(
+      SqlConnection connection, List<UUID> receiptIds, List<UUID> attemptIds) {
+    if (receiptIds.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
     return connection
         .preparedQuery(MARK_MATCHED)
-        .execute(Tuple.of(receiptId, attemptId))
+        .execute(
+            Tuple.tuple()
+                .addArrayOfUUID(receiptIds.toArray(UUID[]::new))
+                .addArrayOfUUID(attemptIds.toArray(UUID[]::new)))
         .replaceWithVoid();
   }
 
-  /** Ids of unmatched receipts due for another try, younger than {@code maxAgeSeconds}. */
-  public Uni<List<UUID>> pending(SqlConnection connection, long maxAgeSeconds, int limit) {
+  /**
+   * Locks up to {@code limit} unmatched receipts younger than {@code maxAgeSeconds} that are due
+   * for another try; receipts another transaction holds are skipped.
+   */
+  public Uni<List<Stored>> claimPending(SqlConnection connection, long maxAgeSeconds, int limit) {
     return connection
-        .preparedQuery(PENDING)
+        .preparedQuery(CLAIM_PENDING)
         .execute(Tuple.of((double) maxAgeSeconds, limit))
-        .map(
-            rows -> {
-              List<UUID> ids = new ArrayList<>();
-              rows.forEach(row -> ids.add(row.getUUID("id")));
-              return ids;
-            });
+        .map(ReceiptStore::stored);
   }
 
-  /** Locks an unmatched receipt for this transaction; null if matched or held elsewhere. */
-  public Uni<Unmatched> claimUnmatched(SqlConnection connection, UUID id) {
+  /**
+   * Locks the unmatched receipts that name one of these ids (each in every form the lookup gives),
+   * oldest first; receipts another transaction holds are skipped.
+   */
+  public Uni<List<Stored>> claimUnmatched(SqlConnection connection, List<Lookup> lookups) {
+    List<String> providers = new ArrayList<>();
+    List<String> forms = new ArrayList<>();
+    for (Lookup lookup : lookups) {
+      for (String form : lookup.forms()) {
+        providers.add(lookup.provider());
+        forms.add(form);
+      }
+    }
     return connection
-        .preparedQuery(CLAIM_UNMATCHED)
-        .execute(Tuple.of(id))
-        .map(
-            rows -> {
-              if (rows.rowCount() == 0) {
-                return null;
-              }
-              Row row = rows.iterator().next();
-              return new Unmatched(
-                  row.getUUID("id"),
+        .preparedQuery(CLAIM_UNMATCHED_BY_ID)
+        .execute(
+            Tuple.tuple()
+                .addArrayOfString(providers.toArray(String[]::new))
+                .addArrayOfString(forms.toArray(String[]::new)))
+        .map(ReceiptStore::stored);
+  }
+
+  private static List<Stored> stored(RowSet<Row> rows) {
+    List<Stored> stored = new ArrayList<>();
+    for (Row row : rows) {
+      stored.add(
+          new Stored(
+              row.getUUID("id"),
+              new Receipt(
                   row.getString("provider"),
                   row.getString("provider_message_id"),
-                  row.getString("status"),
-                  row.getString("error_code"));
-            });
+                  ReceiptStatus.valueOf(row.getString("status")),
+                  row.getString("error_code"))));
+    }
+    return stored;
   }
 
-  /** Tries an unmatched receipt again later, backing off. */
-  public Uni<Void> matchLater(SqlConnection connection, UUID id) {
-    return connection.preparedQuery(MATCH_LATER).execute(Tuple.of(id)).replaceWithVoid();
+  /** Tries these unmatched receipts again later, each backing off. */
+  public Uni<Void> matchLater(SqlConnection connection, List<UUID> receiptIds) {
+    if (receiptIds.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return connection
+        .preparedQuery(MATCH_LATER)
+        .execute(Tuple.of(receiptIds.toArray(UUID[]::new)))
+        .replaceWithVoid();
   }
 }
