@@ -69,7 +69,8 @@ public class Smsc implements ServerMessageReceiverListener {
 
   private static final int LATENCY_BUCKETS = 60_001; // ms, the last one is ">= 60 s"
 
-  private final AtomicLong nextId = new AtomicLong(0x4A0000);
+  // Ids never repeat across runs (receipts name messages by id alone): the start time in the high bits.
+  private final AtomicLong nextId = new AtomicLong(System.currentTimeMillis() << 12);
   private final AtomicLong submits = new AtomicLong();
   private final AtomicLong receiptsAcked = new AtomicLong();
   private final AtomicLong receiptsRefused = new AtomicLong();

@@ -24,7 +24,7 @@ public class BenchSmsc implements QuarkusTestResourceLifecycleManager {
     config.put(prefix + "smpp.system-id", "cascade");
     config.put(prefix + "smpp.source-address", "Cascade");
     config.put(prefix + "smpp.window", System.getProperty("bench.window", "32"));
-    config.put(prefix + "smpp.receipt-workers", System.getProperty("bench.receipt-workers", "16"));
+    config.put(prefix + "smpp.receipt-workers", System.getProperty("bench.receipt-workers", "64"));
     return config;
   }
 
