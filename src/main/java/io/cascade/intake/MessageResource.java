@@ -1,6 +1,7 @@
 package io.cascade.intake;
 
 import io.cascade.api.ApiException;
+import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
 import io.cascade.message.MessagePage;
 import io.cascade.message.MessageService;
@@ -212,6 +213,8 @@ public class MessageResource {
         errors.add(new Problem.FieldError("limit", "must be a number from 1 to " + MAX_PAGE_SIZE));
       }
     }
+    PlainText.Validator.problem(reference, false)
+        .ifPresent(problem -> errors.add(new Problem.FieldError("reference", problem)));
     UUID before = null;
     if (cursor != null) {
       before = parseUuid(cursor).orElse(null);

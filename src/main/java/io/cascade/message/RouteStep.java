@@ -1,6 +1,7 @@
 package io.cascade.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cascade.api.PlainText;
 import io.cascade.channel.Channel;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -25,12 +26,15 @@ public record RouteStep(
         Channel channel,
     @NotBlank
         @Size(max = 4096)
+        @PlainText
         @Schema(
             required = true,
             description =
                 "E.164 number for sms, whatsapp and voice; address for email; device token for push")
         String to,
-    @Size(max = 255) @Schema(description = "Email subject; ignored by other channels")
+    @Size(max = 255)
+        @PlainText
+        @Schema(description = "Email subject, one line; ignored by other channels")
         String subject,
     @Schema(
             enumeration = {"sent", "delivered", "read"},

@@ -1,6 +1,7 @@
 package io.cascade.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cascade.api.PlainText;
 import io.cascade.webhook.WebhookUrl;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -16,15 +17,23 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record SendMessageRequest(
     @NotNull @Size(min = 1, max = 5) @Schema(required = true, description = "1 to 5 steps")
         List<@NotNull @Valid RouteStep> route,
-    @NotBlank @Size(max = 4096) @Schema(required = true, description = "1 to 4096 characters")
+    @NotBlank
+        @Size(max = 4096)
+        @PlainText(lineBreaks = true)
+        @Schema(
+            required = true,
+            description = "1 to 4096 characters; no control characters but tab and line breaks")
         String text,
     @Min(10) @Max(172_800) @Schema(description = "10 to 172800 seconds; default 86400")
         Integer validitySeconds,
-    @Size(max = 128) @Schema(description = "Your own reference, up to 128 characters")
+    @Size(max = 128)
+        @PlainText
+        @Schema(description = "Your own reference, up to 128 characters on one line")
         String reference,
     // Left out of the idempotency hash when absent, so keys used before it existed still match.
     @JsonInclude(JsonInclude.Include.NON_NULL)
         @WebhookUrl
+        @PlainText
         @Schema(
             description =
                 "Webhook URL for this message's events, instead of the tenant's. Needs the"

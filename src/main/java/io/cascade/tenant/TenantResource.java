@@ -1,5 +1,6 @@
 package io.cascade.tenant;
 
+import io.cascade.api.PlainText;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -31,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class TenantResource {
 
   /** Body of a tenant creation. */
-  public record NewTenant(@NotBlank @Size(max = 100) String name) {}
+  public record NewTenant(@NotBlank @Size(max = 100) @PlainText String name) {}
 
   /** A created tenant; {@code apiKey} is shown only in this answer. */
   public record CreatedTenant(UUID id, String name, String apiKey) {}

@@ -2,6 +2,7 @@ package io.cascade.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cascade.api.ApiException;
+import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +52,7 @@ public class WebhookResource {
 
   /** Body of {@code PUT /v1/webhook}. */
   public record WebhookRequest(
-      @NotNull @WebhookUrl @Schema(required = true, description = "Absolute http(s) URL")
+      @NotNull @WebhookUrl @PlainText @Schema(required = true, description = "Absolute http(s) URL")
           String url) {}
 
   /** The webhook as shown; {@code secret} only in the answer to the PUT that made it. */

@@ -81,7 +81,22 @@ class ValidationTest {
         Arguments.of(
             "{\"route\":[" + SMS + "]," + text + ",\"reference\":\"" + "r".repeat(129) + "\"}",
             "reference"),
-        Arguments.of("{\"route\":[" + SMS + "]," + text + ",\"priority\":\"urgent\"}", "priority"));
+        Arguments.of("{\"route\":[" + SMS + "]," + text + ",\"priority\":\"urgent\"}", "priority"),
+        // Control characters: NUL cannot be stored, and a line break in a header value would start
+        // a header of the sender's choosing.
+        Arguments.of("{\"route\":[" + SMS + "],\"text\":\"a\\u0000b\"}", "text"),
+        Arguments.of("{\"route\":[" + SMS + "],\"text\":\"bell\\u0007\"}", "text"),
+        Arguments.of(
+            "{\"route\":[" + SMS + "]," + text + ",\"reference\":\"order\\n42\"}", "reference"),
+        Arguments.of(
+            "{\"route\":[{\"channel\":\"email\",\"to\":\"a@b.de\",\"subject\":\"Code"
+                + "\\r\\nBcc: someone@example.com\"}],"
+                + text
+                + "}",
+            "route[0].subject"),
+        Arguments.of(
+            "{\"route\":[{\"channel\":\"push\",\"to\":\"token\\u0000\"}]," + text + "}",
+            "route[0].to"));
   }
 
   @ParameterizedTest(name = "{1}: {0}")
@@ -180,6 +195,41 @@ class ValidationTest {
         .statusCode(415)
         .contentType("application/problem+json")
         .body("status", org.hamcrest.Matchers.equalTo(415));
+  }
+
+  @Test
+  void tabsAndLineBreaksInTheTextAreFine() {
+    String other = TestApi.newTenant().key(); // this class's tenant must stay without messages
+    as(other)
+        .contentType(ContentType.JSON)
+        .body("{\"route\":[" + SMS + "],\"text\":\"Your code:\\t123456\\r\\nValid 5 min\"}")
+        .post("/v1/messages")
+        .then()
+        .statusCode(202);
+  }
+
+  @Test
+  void aControlCharacterInAListParameterIsNamed() {
+    as(key)
+        .queryParam("reference", "a\u0000b")
+        .get("/v1/messages")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", org.hamcrest.Matchers.contains("reference"))
+        .body("errors[0].message", startsWith("must not contain control character U+0000"));
+  }
+
+  @Test
+  void aTenantNameOnMoreThanOneLineIsRefused() {
+    TestApi.admin()
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"shop\\nadmin\"}")
+        .post("/admin/v1/tenants")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors.field", hasItem("name"));
   }
 
   @Test
