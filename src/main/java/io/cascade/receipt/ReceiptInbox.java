@@ -121,10 +121,7 @@ public class ReceiptInbox implements ReceiptSink {
 
   /** Applies the unmatched receipts that name these ids, in one transaction. */
   private Uni<List<Boolean>> matchOvertaken(List<ProviderMessageId> ids) {
-    List<Lookup> lookups =
-        ids.stream()
-            .map(id -> new Lookup(id.provider(), id.id(), ProviderMessageIds.forms(id.id())))
-            .toList();
+    List<Lookup> lookups = ids.stream().map(id -> lookup(id.provider(), id.id())).toList();
     return database
         .withTransaction(
             connection ->
@@ -212,12 +209,7 @@ public class ReceiptInbox implements ReceiptSink {
     List<Lookup> lookups =
         batch.stream()
             .map(Stored::receipt)
-            .map(
-                r ->
-                    new Lookup(
-                        r.provider(),
-                        r.providerMessageId(),
-                        ProviderMessageIds.forms(r.providerMessageId())))
+            .map(r -> lookup(r.provider(), r.providerMessageId()))
             .toList();
     return receipts
         .findParts(connection, lookups)
@@ -245,6 +237,11 @@ public class ReceiptInbox implements ReceiptSink {
                               new PartReceipts(stored),
                               record.apply(Arrays.asList(attemptIds))));
             });
+  }
+
+  /** A provider's id in every form a receipt or a stored answer may give it. */
+  private static Lookup lookup(String provider, String id) {
+    return new Lookup(provider, id, ProviderMessageIds.forms(id));
   }
 
   private Uni<List<Optional<Transition>>> applyToParts(
