@@ -9,6 +9,7 @@ import io.cascade.message.MessageStatus;
 import io.cascade.message.MessageView;
 import io.cascade.message.SendMessageRequest;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.outbound.TenantUrls;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -64,13 +65,19 @@ public class MessageResource {
   private final MessageService service;
   private final CurrentTenant tenant;
   private final CascadeMetrics metrics;
+  private final TenantUrls urls;
 
   MessageResource(
-      Intake intake, MessageService service, CurrentTenant tenant, CascadeMetrics metrics) {
+      Intake intake,
+      MessageService service,
+      CurrentTenant tenant,
+      CascadeMetrics metrics,
+      TenantUrls urls) {
     this.intake = intake;
     this.service = service;
     this.tenant = tenant;
     this.metrics = metrics;
+    this.urls = urls;
   }
 
   @POST
@@ -120,8 +127,8 @@ public class MessageResource {
   @APIResponse(
       responseCode = "422",
       description =
-          "callbackUrl given while the tenant has no webhook (PUT /v1/webhook first); nothing"
-              + " stored",
+          "callbackUrl given while the tenant has no webhook (PUT /v1/webhook first), or not"
+              + " https, or not resolving to public addresses; nothing stored",
       content =
           @Content(
               mediaType = Problem.MEDIA_TYPE,
@@ -142,8 +149,12 @@ public class MessageResource {
       throw ApiException.invalidFields(
           List.of(new Problem.FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 characters")));
     }
-    return intake
-        .accept(tenant.id(), idempotencyKey, request)
+    Uni<Void> callable =
+        request.callbackUrl() == null
+            ? Uni.createFrom().voidItem()
+            : urls.requireCallable("callbackUrl", request.callbackUrl());
+    return callable
+        .flatMap(cleared -> intake.accept(tenant.id(), idempotencyKey, request))
         .map(
             accepted -> {
               if (!accepted.replayed()) {

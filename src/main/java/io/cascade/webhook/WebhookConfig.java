@@ -12,7 +12,10 @@ public interface WebhookConfig {
   @WithDefault("1s")
   Duration pollInterval();
 
-  /** Longest wait for a tenant's endpoint to connect and answer one delivery. */
+  /**
+   * Longest a delivery may take, connect and answer together (a deadline, not an idle timeout: an
+   * endpoint that trickles bytes is cut off at it).
+   */
   @WithDefault("5s")
   Duration timeout();
 
@@ -27,6 +30,10 @@ public interface WebhookConfig {
   /** Attempts fall due until this long after the event happened (the last at that moment). */
   @WithDefault("24h")
   Duration maxAge();
+
+  /** Longest wait an endpoint's Retry-After gets; a longer one is shortened to this. */
+  @WithDefault("1h")
+  Duration retryAfterMax();
 
   /** How long a replica owns a claimed event; must exceed the timeout. */
   @WithDefault("60s")

@@ -3,14 +3,14 @@ package io.cascade.webhook;
 import io.cascade.api.Backoff;
 import io.cascade.channel.http.HttpProviders;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.outbound.OutboundFailure;
+import io.cascade.outbound.OutboundHttp;
+import io.cascade.outbound.RefusedUrl;
+import io.cascade.outbound.TenantUrls;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -29,7 +29,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -65,6 +64,12 @@ public class WebhookDeliverer {
    * up (it is past max-age); the cap only keeps the arithmetic from overflowing.
    */
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(1L << 31);
+
+  /**
+   * Shortest wait a Retry-After gets: {@code 0} (or a date in the past) would otherwise have the
+   * event sent again at every poll.
+   */
+  static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
 
   private static final BigInteger MAX_RETRY_AFTER_SECONDS =
       BigInteger.valueOf(MAX_RETRY_AFTER.toSeconds());
@@ -108,7 +113,8 @@ public class WebhookDeliverer {
   private final Pool database;
   private final WebhookConfig config;
   private final CascadeMetrics metrics;
-  private final WebClient client;
+  private final TenantUrls urls;
+  private final OutboundHttp http;
   private final Vertx vertx;
   private long timer;
   private volatile boolean stopping;
@@ -146,21 +152,19 @@ public class WebhookDeliverer {
     record GiveUp(String error, boolean attempted) implements Outcome {}
   }
 
-  WebhookDeliverer(Pool database, WebhookConfig config, CascadeMetrics metrics, Vertx vertx) {
+  WebhookDeliverer(
+      Pool database,
+      WebhookConfig config,
+      CascadeMetrics metrics,
+      Vertx vertx,
+      TenantUrls urls,
+      OutboundHttp http) {
     this.database = database;
     this.config = config;
     this.metrics = metrics;
     this.vertx = vertx;
-    int timeout = (int) Math.max(1, config.timeout().toMillis());
-    this.client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setUserAgent("cascade-webhooks")
-                .setMaxPoolSize(config.maxConcurrency())
-                .setConnectTimeout(timeout)
-                .setIdleTimeout(timeout)
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    this.urls = urls;
+    this.http = http;
   }
 
   /**
@@ -303,17 +307,40 @@ public class WebhookDeliverer {
     return (lastError == null ? "" : lastError + "; ") + "not delivered within max-age";
   }
 
+  /**
+   * The URL is checked again here, not only when it was stored: what its name resolves to may have
+   * changed, and the call goes to the address checked now. A refused URL is given up, unless its
+   * name merely did not resolve.
+   */
   private Uni<Outcome> post(Claimed event) {
     byte[] body = event.body().getBytes(StandardCharsets.UTF_8);
-    return client
-        .postAbs(event.url())
-        .timeout(config.timeout().toMillis())
-        .putHeader("Content-Type", "application/json")
-        .putHeader(SIGNATURE_HEADER, signature(event.secret(), Instant.now(), body))
-        .sendBuffer(Buffer.buffer(body))
+    return urls.check(event.url())
+        .flatMap(
+            target ->
+                http.post(
+                    target,
+                    Map.of(
+                        "Content-Type",
+                        "application/json",
+                        "User-Agent",
+                        "cascade-webhooks",
+                        SIGNATURE_HEADER,
+                        signature(event.secret(), Instant.now(), body)),
+                    body,
+                    config.timeout()))
         .map(WebhookDeliverer::outcomeOf)
+        .onFailure(RefusedUrl.class)
+        .recoverWithItem(
+            failure -> {
+              RefusedUrl refused = (RefusedUrl) failure;
+              return refused.mayWorkLater()
+                  ? new Outcome.Retry(refused.code(), null)
+                  : new Outcome.GiveUp(refused.code(), false);
+            })
+        .onFailure(OutboundFailure.class)
+        .recoverWithItem(failure -> new Outcome.Retry(((OutboundFailure) failure).code(), null))
         .onFailure()
-        .recoverWithItem(failure -> new Outcome.Retry(describe(failure), null));
+        .recoverWithItem(failure -> new Outcome.Retry(OutboundFailure.classify(failure), null));
   }
 
   /** The {@value #SIGNATURE_HEADER} value for {@code body} sent at {@code now}. */
@@ -329,16 +356,31 @@ public class WebhookDeliverer {
         + HexFormat.of().formatHex(HttpProviders.hmac("HmacSHA256", secret, signed));
   }
 
-  private static Outcome outcomeOf(HttpResponse<Buffer> response) {
-    int status = response.statusCode();
+  /**
+   * 2xx delivers; 408, 429 and 5xx are retried, after the endpoint's Retry-After if it gave one;
+   * anything else, a redirect included, gives up.
+   */
+  private static Outcome outcomeOf(OutboundHttp.Answer answer) {
+    int status = answer.status();
     if (status >= 200 && status < 300) {
       return new Outcome.Delivered();
     }
-    String error = "HTTP " + status;
+    String error = "http_" + status;
     if (status == 408 || status == 429 || status >= 500) {
-      return new Outcome.Retry(error, retryAfter(response.getHeader("Retry-After")));
+      return new Outcome.Retry(error, retryAfter(answer.headers().get("Retry-After")));
     }
     return new Outcome.GiveUp(error, true);
+  }
+
+  /**
+   * The wait for a Retry-After: at least {@link #MIN_RETRY_AFTER}, at most {@code max} (coming back
+   * sooner than asked costs one request; an endpoint back early gets its events sooner).
+   */
+  static Duration bounded(Duration retryAfter, Duration max) {
+    if (retryAfter.compareTo(MIN_RETRY_AFTER) < 0) {
+      return MIN_RETRY_AFTER;
+    }
+    return retryAfter.compareTo(max) > 0 ? max : retryAfter;
   }
 
   /**
@@ -383,7 +425,7 @@ public class WebhookDeliverer {
       if (inTime) {
         Duration wait =
             retry.retryAfter() != null
-                ? retry.retryAfter()
+                ? bounded(retry.retryAfter(), config.retryAfterMax())
                 : Backoff.delay(config.retryDelay(), config.retryMaxDelay(), event.attempts() + 1);
         metrics.webhook("retried");
         return database
@@ -432,10 +474,6 @@ public class WebhookDeliverer {
 
   private static OffsetDateTime timestamp(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
-  }
-
-  private static String describe(Throwable failure) {
-    return failure.getMessage() != null ? failure.getMessage() : failure.toString();
   }
 
   private static String truncate(String error) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cascade.api.ApiException;
 import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
+import io.cascade.outbound.TenantUrls;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -52,7 +53,12 @@ public class WebhookResource {
 
   /** Body of {@code PUT /v1/webhook}. */
   public record WebhookRequest(
-      @NotNull @WebhookUrl @PlainText @Schema(required = true, description = "Absolute http(s) URL")
+      @NotNull
+          @WebhookUrl
+          @PlainText
+          @Schema(
+              required = true,
+              description = "Absolute https URL (http only where the operator allows it)")
           String url) {}
 
   /** The webhook as shown; {@code secret} only in the answer to the PUT that made it. */
@@ -65,10 +71,12 @@ public class WebhookResource {
 
   private final Pool database;
   private final CurrentTenant tenant;
+  private final TenantUrls urls;
 
-  WebhookResource(Pool database, CurrentTenant tenant) {
+  WebhookResource(Pool database, CurrentTenant tenant, TenantUrls urls) {
     this.database = database;
     this.tenant = tenant;
+    this.urls = urls;
   }
 
   @PUT
@@ -86,11 +94,23 @@ public class WebhookResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "Not https, or its host does not resolve or resolves to an address that is not public;"
+              + " nothing stored",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   public Uni<WebhookView> put(@NotNull @Valid WebhookRequest request) {
     String secret = newSecret();
-    return database
-        .preparedQuery(UPSERT)
-        .execute(Tuple.of(tenant.id(), request.url(), secret))
+    return urls.requireCallable("url", request.url())
+        .flatMap(
+            cleared ->
+                database
+                    .preparedQuery(UPSERT)
+                    .execute(Tuple.of(tenant.id(), request.url(), secret)))
         .map(ignored -> new WebhookView(request.url(), secret));
   }
 

@@ -355,6 +355,9 @@ class StepTimerIT {
     // Events refused before a kill are retried soon after the restart, not minutes later.
     properties.put("cascade.webhooks.retry-delay", "1s");
     properties.put("cascade.webhooks.retry-max-delay", "2s");
+    // The webhook sink is this JVM's, on loopback over plain http: refused by default.
+    properties.put("cascade.outbound.allow-http", "true");
+    properties.put("cascade.outbound.allow", "127.0.0.1");
     // One line per step moved on, naming the message: which replica fired what, in its log.
     properties.put("quarkus.log.category.\"io.cascade.dispatch.AfterCommit\".level", "DEBUG");
     ServiceProcess service =

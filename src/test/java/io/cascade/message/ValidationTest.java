@@ -123,7 +123,7 @@ class ValidationTest {
         .body(
             "{\"route\":["
                 + SMS
-                + "],\"text\":\"hi\",\"callbackUrl\":\"https://app.example.com/events\"}")
+                + "],\"text\":\"hi\",\"callbackUrl\":\"https://93.184.215.14/events\"}")
         .post("/v1/messages")
         .then()
         .statusCode(422)

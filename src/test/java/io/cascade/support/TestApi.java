@@ -48,6 +48,16 @@ public final class TestApi {
     return given().header("Authorization", "Bearer " + apiKey);
   }
 
+  /** The webhook events of a message, in sequence order, with their delivery. */
+  public static JsonPath events(String apiKey, String id) {
+    return as(apiKey)
+        .get("/v1/messages/" + id + "/events")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
   /** Sends a message, expects 202 and returns its id. */
   public static String send(String apiKey, Object body) {
     return as(apiKey)

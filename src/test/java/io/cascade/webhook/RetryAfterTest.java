@@ -59,6 +59,17 @@ class RetryAfterTest {
   }
 
   @Test
+  void theWaitIsAtLeastASecondAndAtMostTheCap() {
+    Duration cap = Duration.ofHours(1);
+    assertThat(WebhookDeliverer.bounded(Duration.ZERO, cap)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(WebhookDeliverer.bounded(Duration.ofMillis(999), cap))
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(WebhookDeliverer.bounded(Duration.ofSeconds(30), cap))
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(WebhookDeliverer.bounded(Duration.ofHours(5), cap)).isEqualTo(cap);
+  }
+
+  @Test
   void ignoresWhatIsNeither() {
     assertThat(WebhookDeliverer.retryAfter(null)).isNull();
     assertThat(WebhookDeliverer.retryAfter("")).isNull();
