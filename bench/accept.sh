@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-30s}
 connections=${2:-32}
 port=${BENCH_PORT:-8090}
+management_port=$((port + 1000)) # health and metrics
 threads=$(( connections < 2 ? connections : 2 ))
 results=bench/results/accept.txt
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -23,16 +24,17 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
 fi
 
 token="bench-$RANDOM$RANDOM"
-PORT=$port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
+PORT=$port MANAGEMENT_PORT=$management_port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
   java ${JAVA_OPTS:-} -jar "$jar" >target/bench-service.log 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
+management="http://127.0.0.1:$management_port"
 for _ in $(seq 1 60); do
-  curl -fs "$base/q/health/ready" >/dev/null 2>&1 && break
+  curl -fs "$management/q/health/ready" >/dev/null 2>&1 && break
   sleep 1
 done
-curl -fs "$base/q/health/ready" >/dev/null || { echo "service did not become ready" >&2; exit 1; }
+curl -fs "$management/q/health/ready" >/dev/null || { echo "service did not become ready" >&2; exit 1; }
 
 tenant=$(curl -fs -X POST "$base/admin/v1/tenants" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -d '{"name":"bench"}')

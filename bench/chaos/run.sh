@@ -52,6 +52,8 @@ machine+="/rabbitmq$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-* | tail -n 1 |
 
 port=${CHAOS_PORT:-8091}
 base="http://127.0.0.1:$port"
+management_port=$((port + 1000)) # health and metrics
+management="http://127.0.0.1:$management_port"
 token="chaos-$RANDOM$RANDOM"
 cluster=deploy/local/rabbitmq-cluster.sh
 results=${CHAOS_RESULTS:-bench/results/chaos.txt}
@@ -73,12 +75,12 @@ $cluster start
 
 service=""
 start_service() {
-  PORT=$port CASCADE_ADMIN_TOKEN=$token \
+  PORT=$port MANAGEMENT_PORT=$management_port CASCADE_ADMIN_TOKEN=$token \
     CASCADE_RABBITMQ_ADDRESSES=$($cluster addresses) \
     java ${JAVA_OPTS:-} -jar "$jar" >>"$work/service.log" 2>&1 &
   service=$!
   for _ in $(seq 1 60); do
-    curl -fs "$base/q/health/ready" >/dev/null 2>&1 && return 0
+    curl -fs "$management/q/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
   echo "service did not become ready" >&2

@@ -467,21 +467,24 @@ start_cascade() {
   port=$(pick_port "$port")
   token="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
   base="http://127.0.0.1:$port"
-  PORT=$port CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
+  local management; management=$(pick_port $((port + 1000)))
+  PORT=$port MANAGEMENT_PORT=$management CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
     java ${JAVA_OPTS:-} "${cascade_props[@]}" -jar "$jar" >"$tmp/cascade.log" 2>&1 &
   cascade_pid=$!
-  wait_ready "$base" "$cascade_pid" "$tmp/cascade.log"
+  wait_ready "$base" "$cascade_pid" "$tmp/cascade.log" "$management"
   if [ "$replicas" = 2 ]; then # migrations are done: the second starts on a ready schema
     local port2; port2=$(pick_port $((port + 1)))
     base2="http://127.0.0.1:$port2"
-    PORT=$port2 CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
+    local management2; management2=$(pick_port $((management + 1)))
+    PORT=$port2 MANAGEMENT_PORT=$management2 CASCADE_ADMIN_TOKEN=$token CASCADE_SIMULATOR_LATENCY_MS=0 \
       java ${JAVA_OPTS:-} "${cascade_props[@]}" -jar "$jar" >"$tmp/cascade2.log" 2>&1 &
     cascade2_pid=$!
-    wait_ready "$base2" "$cascade2_pid" "$tmp/cascade2.log"
+    wait_ready "$base2" "$cascade2_pid" "$tmp/cascade2.log" "$management2"
   fi
 }
-wait_ready() { # base pid log
+wait_ready() { # base pid log management-port (probes there; on the API port for jars before it)
   for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$4/q/health/ready" >/dev/null 2>&1 && return 0
     curl -fs "$1/q/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$2" 2>/dev/null || break
     sleep 1

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.cascade.support.Management;
 import io.cascade.support.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -54,7 +55,11 @@ class DatabaseDownTest {
 
   @Test
   void readinessIsDown() {
-    given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
-    given().get("/q/health/live").then().statusCode(200);
+    Management.given()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(503)
+        .body("status", equalTo("DOWN"));
+    Management.given().get("/q/health/live").then().statusCode(200);
   }
 }

@@ -5,10 +5,10 @@ import static io.cascade.support.TestApi.get;
 import static io.cascade.support.TestApi.message;
 import static io.cascade.support.TestApi.send;
 import static io.cascade.support.TestApi.sms;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.cascade.support.Management;
 import io.cascade.support.RabbitProxy;
 import io.cascade.support.TcpProxy;
 import io.cascade.support.TestApi;
@@ -38,10 +38,10 @@ class BrokerOutageTest {
       broker.breakConnections();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> given().get("/q/health/ready").statusCode() == 503);
+          .until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
 
       // Liveness must not ask for a restart: the process makes progress and will reconnect.
-      given().get("/q/health/live").then().statusCode(200);
+      Management.given().get("/q/health/live").then().statusCode(200);
       id = send(key, message(List.of(sms())));
 
       // Stored and waiting in the outbox while no broker can take it.
@@ -55,6 +55,6 @@ class BrokerOutageTest {
         .hasSize(1);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
   }
 }

@@ -599,7 +599,7 @@ class StepTimerIT {
   private static double timeoutsFired(ServiceProcess service) throws Exception {
     HttpResponse<String> scrape =
         HTTP.send(
-            HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
+            HttpRequest.newBuilder(service.managementUri("/q/metrics")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.statusCode()).isEqualTo(200);
     return Metrics.sumIn(

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 
+import io.cascade.support.Management;
 import io.cascade.support.Metrics;
 import io.cascade.support.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,10 +25,14 @@ class ObservabilityTest {
 
   @Test
   void probesAreUpAndReadinessCoversDatabaseAndBroker() {
-    given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+    Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    Management.given()
+        .get("/q/health/started")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("UP"));
     List<String> checks =
-        given()
+        Management.given()
             .get("/q/health/ready")
             .then()
             .statusCode(200)
@@ -76,8 +81,17 @@ class ObservabilityTest {
   }
 
   @Test
+  void theApiPortServesTheApiOnly() {
+    for (String path :
+        List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+      given().get(path).then().statusCode(404);
+      Management.given().get(path).then().statusCode(200);
+    }
+  }
+
+  @Test
   void openApiDescribesEveryEndpointAndTheProblemType() {
-    given()
+    Management.given()
         .queryParam("format", "json")
         .get("/q/openapi")
         .then()
@@ -91,6 +105,6 @@ class ObservabilityTest {
         .body("components.schemas.Message.properties", hasKey("steps"))
         .body("components.schemas.Step.properties.reason.enum", hasItem("no_receipt_in_time"))
         .body("paths.'/v1/messages'.post.responses.keySet()", hasItem("202"));
-    given().get("/q/swagger-ui/").then().statusCode(200);
+    Management.given().get("/q/swagger-ui/").then().statusCode(200);
   }
 }

@@ -1,14 +1,12 @@
 package io.cascade.support;
 
-import static io.restassured.RestAssured.given;
-
 /** Reads the Prometheus scrape at /q/metrics. */
 public final class Metrics {
 
   private Metrics() {}
 
   public static String scrape() {
-    return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    return Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
   }
 
   /**

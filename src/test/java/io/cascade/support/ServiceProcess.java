@@ -44,13 +44,20 @@ public final class ServiceProcess {
 
   public final String name;
   public final int port;
+
+  /** The management interface's port: health, metrics. */
+  public final int managementPort;
+
   private final Path log;
   private final Map<String, String> environment;
   private final Map<String, String> properties;
   private Process process;
   private Instant startedAt;
 
-  /** A process listening on {@code port}; nothing runs until {@link #start}. */
+  /**
+   * A process serving the API on {@code port} and its management interface on a free port; nothing
+   * runs until {@link #start}.
+   */
   public ServiceProcess(
       String name,
       int port,
@@ -62,7 +69,9 @@ public final class ServiceProcess {
     this.log = log;
     this.environment = new LinkedHashMap<>(environment);
     this.properties = new LinkedHashMap<>(properties);
+    this.managementPort = freePort();
     this.environment.put("PORT", String.valueOf(port));
+    this.environment.put("MANAGEMENT_PORT", String.valueOf(managementPort));
   }
 
   /** Starts the jar with the same JDK as the test; does not wait for it to be ready. */
@@ -114,7 +123,7 @@ public final class ServiceProcess {
       try {
         HttpResponse<Void> ready =
             HTTP.send(
-                HttpRequest.newBuilder(uri("/q/health/ready"))
+                HttpRequest.newBuilder(managementUri("/q/health/ready"))
                     .timeout(Duration.ofSeconds(2))
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
@@ -153,6 +162,11 @@ public final class ServiceProcess {
 
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** {@code path} on the management interface, e.g. {@code /q/metrics}. */
+  public URI managementUri(String path) {
+    return URI.create("http://127.0.0.1:" + managementPort + path);
   }
 
   /** The last {@code lines} lines of the log, headed by its path. */
