@@ -2,9 +2,11 @@ package io.cascade.dispatch;
 
 import io.cascade.message.Priority;
 import io.cascade.store.PublicationStore.Publication;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,9 @@ import java.util.UUID;
  *
  * <p>Nothing is lost by waiting here: every message is committed with its outbox lease before it
  * gets here, and the outbox relay publishes whatever a crash or a full lane leaves unpublished when
- * that lease runs out. Accepts arrive on every event loop, so the methods synchronize.
+ * that lease runs out. While a message waits, the outbox renews its lease ({@link #expiring},
+ * {@link #renewed}); otherwise a burst longer than the lease would reach the relay and the queue
+ * all at once, first in, first out. Accepts arrive on every event loop, so the methods synchronize.
  */
 final class FairShare {
 
@@ -97,6 +101,54 @@ final class FairShare {
     state.waiting -= taken.size();
     state.depth += taken.size();
     return taken;
+  }
+
+  /** The waiting messages whose outbox lease runs out before {@code before}: to renew. */
+  synchronized List<Publication> expiring(Instant before) {
+    List<Publication> expiring = new ArrayList<>();
+    for (ClassState state : classes.values()) {
+      for (ArrayDeque<Publication> lane : state.lanes.values()) {
+        for (Publication publication : lane) {
+          if (publication.dueAt().isBefore(before)) {
+            expiring.add(publication);
+          }
+        }
+      }
+    }
+    return expiring;
+  }
+
+  /**
+   * Takes the answer to a renewal of {@code asked}: the renewed keep waiting with their new lease;
+   * the others are no longer this replica's to publish (a relay claimed them when the lease ran
+   * out), so they leave their lane. Messages taken meanwhile are not put back.
+   */
+  synchronized void renewed(List<Publication> asked, List<Publication> renewed) {
+    Map<UUID, Publication> byId = new HashMap<>();
+    asked.forEach(publication -> byId.put(publication.messageId(), null));
+    renewed.forEach(publication -> byId.put(publication.messageId(), publication));
+    for (ClassState state : classes.values()) {
+      Iterator<ArrayDeque<Publication>> lanes = state.lanes.values().iterator();
+      while (lanes.hasNext()) {
+        ArrayDeque<Publication> lane = lanes.next();
+        int before = lane.size();
+        ArrayDeque<Publication> kept = new ArrayDeque<>(before);
+        for (Publication publication : lane) {
+          UUID id = publication.messageId();
+          if (!byId.containsKey(id)) {
+            kept.add(publication);
+          } else if (byId.get(id) != null) {
+            kept.add(byId.get(id));
+          }
+        }
+        lane.clear();
+        lane.addAll(kept);
+        state.waiting -= before - kept.size();
+        if (lane.isEmpty()) {
+          lanes.remove();
+        }
+      }
+    }
   }
 
   /** Messages waiting in a class. */

@@ -101,6 +101,46 @@ class FairShareTest {
   }
 
   @Test
+  void waitingMessagesKeepTheirRenewedLeaseAndLeaveWhenARelayHasThem() {
+    share.queueDepth(Priority.BULK, 10);
+    for (int i = 0; i < 5; i++) {
+      share.publishNow(HEAVY, bulk(), NOW);
+    }
+    Publication soon = new Publication(UUID.randomUUID(), Instant.ofEpochSecond(10), BULK);
+    Publication claimedByARelay =
+        new Publication(UUID.randomUUID(), Instant.ofEpochSecond(11), BULK);
+    Publication later = new Publication(UUID.randomUUID(), Instant.ofEpochSecond(30), BULK);
+    List.of(soon, claimedByARelay, later).forEach(p -> share.publishNow(HEAVY, p, NOW));
+
+    List<Publication> expiring = share.expiring(Instant.ofEpochSecond(20));
+    assertThat(expiring).containsExactly(soon, claimedByARelay);
+
+    Publication renewedSoon = new Publication(soon.messageId(), Instant.ofEpochSecond(40), BULK);
+    share.renewed(expiring, List.of(renewedSoon));
+    assertThat(share.waiting(Priority.BULK)).isEqualTo(2);
+    assertThat(share.expiring(Instant.ofEpochSecond(20))).isEmpty();
+    share.queueDepth(Priority.BULK, 0);
+    assertThat(share.take(Priority.BULK, 100))
+        .as("in their order, the renewed one with its new lease")
+        .containsExactly(renewedSoon, later);
+  }
+
+  @Test
+  void aRenewalAnsweredAfterTheMessageWasTakenPutsNothingBack() {
+    share.queueDepth(Priority.BULK, 10);
+    for (int i = 0; i < 6; i++) {
+      share.publishNow(HEAVY, bulk(), NOW);
+    }
+    List<Publication> expiring = share.expiring(Instant.ofEpochSecond(20));
+    share.queueDepth(Priority.BULK, 0);
+    assertThat(share.take(Priority.BULK, 100)).hasSize(1);
+
+    share.renewed(expiring, expiring);
+    assertThat(share.waiting(Priority.BULK)).isZero();
+    assertThat(share.take(Priority.BULK, 100)).isEmpty();
+  }
+
+  @Test
   void aTenantsRateIsItsLastSecondsAndIsForgottenWhenIdle() {
     share.queueDepth(Priority.BULK, 10);
     for (int i = 0; i < 5; i++) {
@@ -111,8 +151,10 @@ class FairShareTest {
     assertThat(share.publishNow(HEAVY, bulk(), NOW + 2_000)).isTrue();
   }
 
+  private static final Priority BULK = Priority.BULK;
+
   private static Publication bulk() {
-    return new Publication(UUID.randomUUID(), Instant.EPOCH, Priority.BULK);
+    return new Publication(UUID.randomUUID(), Instant.EPOCH, BULK);
   }
 
   private static Publication normal() {
