@@ -42,6 +42,7 @@ public class ProblemMapper {
     if ("unauthorized".equals(e.type())) {
       response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }
+    e.headers().forEach(response::header);
     return response.build();
   }
 

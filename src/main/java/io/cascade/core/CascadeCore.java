@@ -56,8 +56,10 @@ public final class CascadeCore {
    *
    * @param dispatcher the process claiming the step
    * @param provider the provider to try for a channel's step (the best one not yet tried)
+   * @param held whether the message's tenant is disabled: no attempt starts
    */
-  public record Claim(Instant now, UUID dispatcher, Function<Channel, String> provider) {}
+  public record Claim(
+      Instant now, UUID dispatcher, Function<Channel, String> provider, boolean held) {}
 
   /**
    * A provider answered (or its guard gave up on) the attempt {@code attemptId}.
@@ -114,8 +116,9 @@ public final class CascadeCore {
 
   /**
    * Claims the current step: leaves it to a live owner, ends attempts a dead one left {@code
-   * sending} as {@code interrupted}, expires the message past its validity, or writes a {@code
-   * sending} attempt over the chosen provider for the caller to send.
+   * sending} as {@code interrupted}, expires the message past its validity, holds it while its
+   * tenant is disabled, or writes a {@code sending} attempt over the chosen provider for the caller
+   * to send.
    */
   public Transition claim(Snapshot snapshot, Claim claim) {
     MessageState message = snapshot.message();
@@ -146,6 +149,14 @@ public final class CascadeCore {
       result.message = result.message.withStatus(MessageStatus.EXPIRED, now).withClaim(null, null);
       result.event(EventType.EXPIRED, status(MessageStatus.EXPIRED));
       result.metric(new Metric.Final(MessageStatus.EXPIRED, message.createdAt()));
+      return result.build();
+    }
+    if (claim.held()) {
+      // Nothing is published for it: enabling the tenant publishes it again (and a cut-off send
+      // is tried again then, so the message waits like one between two walks of its route).
+      MessageStatus waiting =
+          message.status() == MessageStatus.SENDING ? MessageStatus.WAITING : message.status();
+      result.message = result.message.withStatus(waiting, now).withClaim(null, null);
       return result.build();
     }
     Set<Integer> rejected = snapshot.rejectedSteps();

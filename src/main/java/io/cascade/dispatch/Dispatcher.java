@@ -13,6 +13,7 @@ import io.cascade.core.MessageState;
 import io.cascade.core.Transition;
 import io.cascade.message.RouteStep;
 import io.cascade.store.MessageStore;
+import io.cascade.tenant.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -38,13 +39,16 @@ public class Dispatcher {
   private final ProviderPool providers;
   private final DispatcherInstance instance;
   private final AfterCommit afterCommit;
+  private final TenantAccess access;
 
   Dispatcher(
       MessageStore store,
       CascadeCore core,
       ProviderPool providers,
       DispatcherInstance instance,
-      AfterCommit afterCommit) {
+      AfterCommit afterCommit,
+      TenantAccess access) {
+    this.access = access;
     this.store = store;
     this.core = core;
     this.providers = providers;
@@ -66,7 +70,10 @@ public class Dispatcher {
                 core.claim(
                     snapshot,
                     new CascadeCore.Claim(
-                        Timestamps.now(), instance.id(), channel -> provider(channel, tried))))
+                        Timestamps.now(),
+                        instance.id(),
+                        channel -> provider(channel, tried),
+                        access.isDisabled(snapshot.message().tenantId()))))
         .invoke(afterCommit::run)
         .flatMap(
             claim ->

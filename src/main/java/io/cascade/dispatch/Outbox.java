@@ -4,6 +4,7 @@ import io.cascade.message.MessageAccepted;
 import io.cascade.message.Priority;
 import io.cascade.store.PublicationStore;
 import io.cascade.store.PublicationStore.Publication;
+import io.cascade.tenant.TenantEnabled;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +41,7 @@ public class Outbox {
 
   private static final long WRITE_BACK_INTERVAL_MS = 50;
   private static final long FAIR_SHARE_INTERVAL_MS = 50;
+  private static final int RENEW_BATCH = 2_000;
   private static final Map<Priority, Long> UNKNOWN_DEPTHS =
       Arrays.stream(Priority.values()).collect(Collectors.toMap(p -> p, p -> 0L));
 
@@ -48,6 +51,7 @@ public class Outbox {
   private Vertx vertx;
   private long writeBackTimer;
   private long fairShareTimer;
+  private long renewTimer;
   private final FairShare fairShare;
   private final ConcurrentLinkedQueue<Publication> confirmed = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Publication> unconfirmed = new ConcurrentLinkedQueue<>();
@@ -61,6 +65,24 @@ public class Outbox {
             config.fairShareQueueDepth(),
             config.fairShareTenantRate(),
             config.fairShareMaxWaiting());
+  }
+
+  /**
+   * A disabled tenant is enabled again: its held messages become due, so the relay publishes them
+   * within a second (should this fail, the stall watchdog finds them).
+   */
+  void onTenantEnabled(@Observes TenantEnabled enabled) {
+    store
+        .releaseHeld(enabled.tenantId())
+        .subscribe()
+        .with(
+            released ->
+                LOG.infof(
+                    "tenant %s enabled: %d held message(s) released", enabled.tenantId(), released),
+            failure ->
+                LOG.warnf(
+                    "releasing held messages of tenant %s failed: %s",
+                    enabled.tenantId(), failure));
   }
 
   /** Publishes a just-accepted message, unless its tenant's burst makes it wait its turn. */
@@ -138,6 +160,46 @@ public class Outbox {
             });
   }
 
+  /**
+   * Renews, a quarter lease at a time, the outbox lease of the messages waiting their turn whose
+   * lease would run out within half of one: they stay this replica's to publish, and reach the
+   * relay only if it stops.
+   */
+  void startLeaseRenewal(@Observes StartupEvent startup, Vertx vertx) {
+    AtomicBoolean running = new AtomicBoolean();
+    renewTimer =
+        vertx.setPeriodic(
+            Math.max(100, config.publishLease().toMillis() / 4),
+            ignored -> {
+              if (running.compareAndSet(false, true)) {
+                renewWaiting()
+                    .subscribe()
+                    .with(done -> running.set(false), failure -> running.set(false));
+              }
+            });
+  }
+
+  Uni<Void> renewWaiting() {
+    Duration lease = config.publishLease();
+    List<Publication> expiring = fairShare.expiring(Instant.now().plus(lease.dividedBy(2)));
+    Uni<Void> renewal = Uni.createFrom().voidItem();
+    for (int from = 0; from < expiring.size(); from += RENEW_BATCH) {
+      List<Publication> batch =
+          expiring.subList(from, Math.min(expiring.size(), from + RENEW_BATCH));
+      renewal =
+          renewal
+              .flatMap(ignored -> store.renewLeases(batch, lease))
+              .invoke(renewed -> fairShare.renewed(batch, renewed))
+              .replaceWithVoid();
+    }
+    // Not renewed in time, they are published by the relay: twice at worst, never lost.
+    return renewal
+        .onFailure()
+        .invoke(failure -> LOG.warnf("renewing waiting messages' leases failed: %s", failure))
+        .onFailure()
+        .recoverWithNull();
+  }
+
   private void publishWaiting() {
     for (Priority priority : Priority.values()) {
       fairShare.take(priority, config.relayBatchSize()).forEach(this::publishCommitted);
@@ -150,6 +212,7 @@ public class Outbox {
     if (vertx != null) {
       vertx.cancelTimer(writeBackTimer);
       vertx.cancelTimer(fairShareTimer);
+      vertx.cancelTimer(renewTimer);
     }
   }
 
@@ -168,8 +231,8 @@ public class Outbox {
       every = "${cascade.outbox.relay-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> relay() {
-    // Not held back by fair share: what waits for its turn longer than its lease (a burst of
-    // more than ~10 s) comes here at most a batch a run, and is published twice at worst.
+    // Messages waiting for their turn have their lease renewed, so they come here only when the
+    // replica holding them stopped (or could not reach the database to renew).
     return store
         .claimDue(config.relayBatchSize(), config.publishLease())
         .flatMap(

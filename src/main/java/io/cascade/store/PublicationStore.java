@@ -4,6 +4,7 @@ import io.cascade.message.Priority;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -44,14 +45,24 @@ public class PublicationStore {
       LOCKED
           + " UPDATE message SET publish_due_at = now() + make_interval(secs => $3)"
           + " WHERE id IN (SELECT id FROM locked)";
+  private static final String RENEW =
+      LOCKED
+          + " UPDATE message SET publish_due_at = now() + make_interval(secs => $3)"
+          + " WHERE id IN (SELECT id FROM locked) RETURNING id, publish_due_at, priority";
   private static final String REDRIVE =
       "UPDATE message SET publish_due_at = now()"
           + " WHERE id IN (SELECT id FROM message"
           + " WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
           + " AND updated_at < now() - make_interval(secs => $1)"
           + " AND (claimed_until IS NULL OR claimed_until < now())"
+          + " AND tenant_id NOT IN (SELECT id FROM tenant WHERE disabled_at IS NOT NULL)"
           + " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
           + " RETURNING id";
+  // A disabled tenant's messages are held: waiting for a dispatcher, none claims or publishes them.
+  private static final String RELEASE_HELD =
+      "UPDATE message SET publish_due_at = now()"
+          + " WHERE tenant_id = $1 AND status IN ('ACCEPTED', 'WAITING')"
+          + " AND publish_due_at IS NULL AND claimed_until IS NULL";
 
   private final Pool database;
 
@@ -64,18 +75,21 @@ public class PublicationStore {
     return database
         .preparedQuery(CLAIM_DUE)
         .execute(Tuple.of(limit, seconds(lease)))
-        .map(
-            rows -> {
-              List<Publication> due = new ArrayList<>();
-              for (Row row : rows) {
-                due.add(
-                    new Publication(
-                        row.getUUID("id"),
-                        row.getOffsetDateTime("publish_due_at").toInstant(),
-                        Priority.valueOf(row.getString("priority"))));
-              }
-              return due;
-            });
+        .map(PublicationStore::publications);
+  }
+
+  /**
+   * Keeps these publications this publisher's for another {@code lease}: the ones whose lease is
+   * still the one held (not claimed by a relay meanwhile), with their new due time.
+   */
+  public Uni<List<Publication>> renewLeases(List<Publication> publications, Duration lease) {
+    if (publications.isEmpty()) {
+      return Uni.createFrom().item(List.of());
+    }
+    return database
+        .preparedQuery(RENEW)
+        .execute(keys(publications).addDouble(seconds(lease)))
+        .map(PublicationStore::publications);
   }
 
   /** The broker has these: nothing is due for them any more. */
@@ -99,7 +113,7 @@ public class PublicationStore {
 
   /**
    * Makes up to {@code limit} messages due now that are not final, confirmed, not claimed and
-   * untouched for {@code stallLimit}; their ids.
+   * untouched for {@code stallLimit}, of tenants not disabled (theirs are held); their ids.
    */
   public Uni<List<UUID>> redriveStalled(Duration stallLimit, int limit) {
     return database
@@ -111,6 +125,26 @@ public class PublicationStore {
               rows.forEach(row -> ids.add(row.getUUID("id")));
               return ids;
             });
+  }
+
+  private static List<Publication> publications(RowSet<Row> rows) {
+    List<Publication> publications = new ArrayList<>();
+    for (Row row : rows) {
+      publications.add(
+          new Publication(
+              row.getUUID("id"),
+              row.getOffsetDateTime("publish_due_at").toInstant(),
+              Priority.valueOf(row.getString("priority"))));
+    }
+    return publications;
+  }
+
+  /**
+   * Makes the held messages of a tenant due now (and, at worst, a few of its messages that are on
+   * the queue already: publishing twice is harmless); how many.
+   */
+  public Uni<Integer> releaseHeld(UUID tenantId) {
+    return database.preparedQuery(RELEASE_HELD).execute(Tuple.of(tenantId)).map(RowSet::rowCount);
   }
 
   /** The ids and claimed due times of {@code publications}, as two parallel arrays. */

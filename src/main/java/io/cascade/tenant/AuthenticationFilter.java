@@ -1,13 +1,11 @@
 package io.cascade.tenant;
 
 import io.cascade.api.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -18,20 +16,17 @@ public class AuthenticationFilter {
 
   private static final String BEARER = "Bearer ";
 
-  private final TenantRepository tenants;
+  private final KeyVerifier keys;
+  private final TenantAccess access;
   private final CurrentTenant currentTenant;
   private final AdminConfig adminConfig;
-  private final KnownKeys knownKeys;
 
   AuthenticationFilter(
-      TenantRepository tenants,
-      CurrentTenant currentTenant,
-      AdminConfig adminConfig,
-      KnownKeys knownKeys) {
-    this.tenants = tenants;
+      KeyVerifier keys, TenantAccess access, CurrentTenant currentTenant, AdminConfig adminConfig) {
+    this.keys = keys;
+    this.access = access;
     this.currentTenant = currentTenant;
     this.adminConfig = adminConfig;
-    this.knownKeys = knownKeys;
   }
 
   @ServerRequestFilter
@@ -47,20 +42,16 @@ public class AuthenticationFilter {
         throw ApiException.unauthorized(
             "Send the tenant API key as 'Authorization: Bearer <key>'.");
       }
-      String keyHash = ApiKeys.hash(key);
-      UUID cached = knownKeys.tenantOf(keyHash);
-      if (cached != null) {
-        currentTenant.set(cached);
-        return Uni.createFrom().voidItem();
-      }
-      return Panache.withSession(() -> tenants.findByApiKeyHash(keyHash))
+      return keys.tenantOf(key)
           .map(
-              tenant -> {
-                if (tenant == null) {
-                  throw ApiException.unauthorized("The API key is not valid.");
+              tenantId -> {
+                if (access.isDisabled(tenantId)) {
+                  throw ApiException.forbidden(
+                      "tenant-disabled",
+                      "This tenant is disabled: its calls are refused and its messages held"
+                          + " until an operator enables it.");
                 }
-                knownKeys.remember(keyHash, tenant.id);
-                currentTenant.set(tenant.id);
+                currentTenant.set(tenantId);
                 return null;
               });
     }

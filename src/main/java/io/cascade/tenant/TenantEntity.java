@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A tenant app allowed to send messages; only the hash of its API key is kept. */
+/** A tenant app allowed to send messages (its API keys are {@link ApiKeyEntity} rows). */
 @Entity
 @Table(name = "tenant")
 public class TenantEntity {
@@ -17,9 +17,10 @@ public class TenantEntity {
   @Column(nullable = false)
   public String name;
 
-  @Column(name = "api_key_hash", nullable = false)
-  public String apiKeyHash;
-
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
+
+  /** When an admin disabled it; null while it is enabled. */
+  @Column(name = "disabled_at")
+  public Instant disabledAt;
 }

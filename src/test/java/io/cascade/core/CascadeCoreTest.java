@@ -64,7 +64,7 @@ class CascadeCoreTest {
   }
 
   static CascadeCore.Claim claimAt(Instant now) {
-    return new CascadeCore.Claim(now, ME, channel -> channel.id() + "-a");
+    return new CascadeCore.Claim(now, ME, channel -> channel.id() + "-a", false);
   }
 
   static Snapshot apply(Snapshot before, Transition t) {
@@ -114,7 +114,7 @@ class CascadeCoreTest {
   @Test
   void aDeadOwnersAttemptIsInterruptedAndTheStepClaimedAgain() {
     Snapshot s = claimed(accepted(SMS_THEN_EMAIL));
-    CascadeCore.Claim other = new CascadeCore.Claim(T0.plusSeconds(3), OTHER, c -> "sms-b");
+    CascadeCore.Claim other = new CascadeCore.Claim(T0.plusSeconds(3), OTHER, c -> "sms-b", false);
     // ME never beat: ownerSeenAt is null, so its claim is dead for OTHER.
     Transition t = CORE.claim(s, other);
 
@@ -123,6 +123,46 @@ class CascadeCoreTest {
     assertThat(t.send().provider()).isEqualTo("sms-b");
     assertThat(t.message().claimedBy()).isEqualTo(OTHER);
     assertThat(t.metrics()).contains(new Metric.AttemptEnded(Channel.SMS, "sms-a", "interrupted"));
+  }
+
+  @Test
+  void aDisabledTenantsMessageIsHeldWithoutAnAttemptOrAPublication() {
+    Transition t =
+        CORE.claim(
+            accepted(SMS_THEN_EMAIL),
+            new CascadeCore.Claim(T0.plusSeconds(1), ME, c -> "sms-a", true));
+
+    assertThat(t.send()).isNull();
+    assertThat(t.attempts()).isEmpty();
+    assertThat(t.events()).isEmpty();
+    assertThat(t.message().status()).isEqualTo(MessageStatus.ACCEPTED);
+    assertThat(t.message().publishDueAt()).as("published again when enabled").isNull();
+    assertThat(t.message().claimedBy()).isNull();
+  }
+
+  @Test
+  void aDeadOwnersSendHeldForADisabledTenantIsInterruptedAndWaits() {
+    Snapshot s = claimed(accepted(SMS_THEN_EMAIL));
+    Transition t =
+        CORE.claim(s, new CascadeCore.Claim(T0.plusSeconds(3), OTHER, c -> "sms-b", true));
+
+    assertThat(t.send()).isNull();
+    assertThat(t.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo(AttemptStatus.INTERRUPTED));
+    assertThat(t.message().status()).isEqualTo(MessageStatus.WAITING);
+    assertThat(t.message().claimedUntil()).isNull();
+    assertThat(t.message().publishDueAt()).isNull();
+  }
+
+  @Test
+  void aHeldMessagePastItsValidityExpires() {
+    Transition t =
+        CORE.claim(
+            accepted(SMS_THEN_EMAIL),
+            new CascadeCore.Claim(T0.plusSeconds(301), ME, c -> "sms-a", true));
+
+    assertThat(t.message().status()).isEqualTo(MessageStatus.EXPIRED);
   }
 
   @Test
@@ -239,7 +279,9 @@ class CascadeCoreTest {
   void anOutcomeForAnAttemptTakenOverChangesNothing() {
     Snapshot s = claimed(accepted(SMS_THEN_EMAIL));
     UUID first = s.attempts().get(0).id();
-    s = apply(s, CORE.claim(s, new CascadeCore.Claim(T0.plusSeconds(3), OTHER, c -> "sms-b")));
+    s =
+        apply(
+            s, CORE.claim(s, new CascadeCore.Claim(T0.plusSeconds(3), OTHER, c -> "sms-b", false)));
     Transition t =
         CORE.outcome(
             s,

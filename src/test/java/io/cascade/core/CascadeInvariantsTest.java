@@ -82,6 +82,7 @@ class CascadeInvariantsTest {
   }
 
   private int runOneHistory() {
+    held = false;
     Instant now = Instant.parse("2026-12-01T10:00:00Z");
     Snapshot s =
         new Snapshot(
@@ -111,6 +112,9 @@ class CascadeInvariantsTest {
     return count;
   }
 
+  /** Whether the last claim was made while the tenant was disabled. */
+  private boolean held;
+
   private Transition next(Snapshot s, Instant now, UUID[] dispatchers) {
     List<AttemptState> sending =
         s.attempts().stream().filter(a -> a.status() == AttemptStatus.SENDING).toList();
@@ -128,9 +132,11 @@ class CascadeInvariantsTest {
               case 1 -> now.minusSeconds(60);
               default -> null;
             };
+        // Now and then the tenant is disabled: the message is held until a claim that is not.
+        held = random.nextInt(8) == 0;
         return core.claim(
             withOwnerSeen(s, seen),
-            new CascadeCore.Claim(now, dispatcher, c -> c.id() + "-" + random.nextInt(2)));
+            new CascadeCore.Claim(now, dispatcher, c -> c.id() + "-" + random.nextInt(2), held));
       }
       case 2 -> {
         List<AttemptState> candidates = new ArrayList<>(sending);
@@ -205,7 +211,9 @@ class CascadeInvariantsTest {
       assertThat(is.status()).isEqualTo(MessageStatus.SENDING);
       assertThat(is.claimedUntil()).isAfter(now.minusSeconds(61));
     }
-    if (is.status() == MessageStatus.WAITING || is.status() == MessageStatus.ACCEPTED) {
+    if (held) {
+      assertThat(t.send()).as("a held message starts no attempt").isNull();
+    } else if (is.status() == MessageStatus.WAITING || is.status() == MessageStatus.ACCEPTED) {
       assertThat(is.publishDueAt()).as("a waiting message is due for publication").isNotNull();
       assertThat(is.publishDueAt()).isBeforeOrEqualTo(is.validUntil());
     }
