@@ -59,6 +59,12 @@ public class ApiException extends RuntimeException {
     return new ApiException(status, type, getMessage(), errors, Map.copyOf(more));
   }
 
+  /** 429: the caller is over a limit; it may try again after {@code retryAfterSeconds}. */
+  public static ApiException tooManyRequests(String type, String detail, long retryAfterSeconds) {
+    return new ApiException(Status.TOO_MANY_REQUESTS, type, detail)
+        .withHeader("Retry-After", Long.toString(retryAfterSeconds));
+  }
+
   /** A validation problem found outside Bean Validation (headers, query parameters). */
   public static ApiException invalidFields(List<Problem.FieldError> errors) {
     return new ApiException(

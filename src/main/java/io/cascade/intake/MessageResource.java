@@ -3,6 +3,8 @@ package io.cascade.intake;
 import io.cascade.api.ApiException;
 import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
+import io.cascade.limit.RateLimitHeaders;
+import io.cascade.limit.RateLimits;
 import io.cascade.message.MessagePage;
 import io.cascade.message.MessageService;
 import io.cascade.message.MessageStatus;
@@ -66,18 +68,21 @@ public class MessageResource {
   private final CurrentTenant tenant;
   private final CascadeMetrics metrics;
   private final TenantUrls urls;
+  private final RateLimits limits;
 
   MessageResource(
       Intake intake,
       MessageService service,
       CurrentTenant tenant,
       CascadeMetrics metrics,
-      TenantUrls urls) {
+      TenantUrls urls,
+      RateLimits limits) {
     this.intake = intake;
     this.service = service;
     this.tenant = tenant;
     this.metrics = metrics;
     this.urls = urls;
+    this.limits = limits;
   }
 
   @POST
@@ -125,6 +130,15 @@ public class MessageResource {
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
   @APIResponse(
+      responseCode = "429",
+      description =
+          "Over the tenant's rate (rate-limited) or daily quota (quota-exceeded); nothing stored."
+              + " Retry after the Retry-After seconds; RateLimit-* headers say the limit.",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
       responseCode = "422",
       description =
           "callbackUrl given while the tenant has no webhook (PUT /v1/webhook first), or not"
@@ -149,6 +163,7 @@ public class MessageResource {
       throw ApiException.invalidFields(
           List.of(new Problem.FieldError(IDEMPOTENCY_KEY, "must be 1 to 255 characters")));
     }
+    RateLimitHeaders rate = limits.admit(tenant.id());
     Uni<Void> callable =
         request.callbackUrl() == null
             ? Uni.createFrom().voidItem()
@@ -160,10 +175,11 @@ public class MessageResource {
               if (!accepted.replayed()) {
                 metrics.accepted(start);
               }
-              return Response.status(
-                      accepted.replayed() ? Response.Status.OK : Response.Status.ACCEPTED)
-                  .location(URI.create("/v1/messages/" + accepted.message().id()))
-                  .entity(accepted.message())
+              return rate.onto(
+                      Response.status(
+                              accepted.replayed() ? Response.Status.OK : Response.Status.ACCEPTED)
+                          .location(URI.create("/v1/messages/" + accepted.message().id()))
+                          .entity(accepted.message()))
                   .build();
             });
   }

@@ -23,4 +23,12 @@ public class TenantEntity {
   /** When an admin disabled it; null while it is enabled. */
   @Column(name = "disabled_at")
   public Instant disabledAt;
+
+  /** Its own rate on POST /v1/messages; null: the configured default. */
+  @Column(name = "messages_per_second")
+  public Integer messagesPerSecond;
+
+  /** Its messages a UTC day; null: no quota. */
+  @Column(name = "daily_quota")
+  public Long dailyQuota;
 }

@@ -6,6 +6,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -58,13 +61,28 @@ public class TenantResource {
       String name,
       Instant createdAt,
       @Schema(description = "Calls refused with 403 and messages held while true") boolean disabled,
-      Instant disabledAt) {
+      Instant disabledAt,
+      @Schema(description = "Its own rate on POST /v1/messages; null: the service's default")
+          Integer messagesPerSecond,
+      @Schema(description = "Its messages a UTC day; null: no quota") Long dailyQuota) {
 
     static TenantView of(TenantEntity tenant) {
       return new TenantView(
-          tenant.id, tenant.name, tenant.createdAt, tenant.disabledAt != null, tenant.disabledAt);
+          tenant.id,
+          tenant.name,
+          tenant.createdAt,
+          tenant.disabledAt != null,
+          tenant.disabledAt,
+          tenant.messagesPerSecond,
+          tenant.dailyQuota);
     }
   }
+
+  /** A tenant's limits; a field left out or null takes the default (rate) or means none (quota). */
+  public record Limits(
+      @Min(1) @Max(1_000_000) @Schema(description = "1 to 1000000; null: the service's default")
+          Integer messagesPerSecond,
+      @Min(1) @Schema(description = "At least 1; null: no quota") Long dailyQuota) {}
 
   /** One page of tenants, oldest first. */
   public record TenantPage(
@@ -169,6 +187,27 @@ public class TenantResource {
             tenant -> {
               tenant.disabledAt = null;
               access.changed(tenant.id, false); // releases the messages this replica holds
+              return TenantView.of(tenant);
+            });
+  }
+
+  @PUT
+  @Path("/{id}/limits")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @WithTransaction
+  @Operation(
+      summary = "Set a tenant's rate and daily quota",
+      description =
+          "Counted over all replicas; every replica applies new limits within a few seconds.")
+  @APIResponse(responseCode = "404", description = "No such tenant")
+  public Uni<TenantView> setLimits(@PathParam("id") String id, @NotNull @Valid Limits limits) {
+    return find(id)
+        .map(
+            tenant -> {
+              tenant.messagesPerSecond = limits.messagesPerSecond();
+              tenant.dailyQuota = limits.dailyQuota();
+              access.changed(
+                  tenant.id, new TenantLimits(tenant.messagesPerSecond, tenant.dailyQuota));
               return TenantView.of(tenant);
             });
   }

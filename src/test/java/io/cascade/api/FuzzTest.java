@@ -52,6 +52,7 @@ class FuzzTest {
   private Random random;
   private String key;
   private String otherKey;
+  private UUID otherTenant;
 
   /** One answer: the status (0 when the server closed the connection without one). */
   private record Sent(String method, String target, int status) {}
@@ -67,7 +68,9 @@ class FuzzTest {
     random = new Random(seed);
     TestApi.Tenant tenant = TestApi.newTenant();
     key = tenant.key();
-    otherKey = TestApi.newTenant().key();
+    TestApi.Tenant other = TestApi.newTenant();
+    otherKey = other.key();
+    otherTenant = other.id();
     long tenantsBefore = count("SELECT count(*) FROM tenant", Tuple.tuple());
 
     List<Sent> serverErrors = new ArrayList<>();
@@ -135,13 +138,20 @@ class FuzzTest {
 
   private Request next() {
     Request request = new Request();
-    switch (random.nextInt(10)) {
+    switch (random.nextInt(11)) {
       case 0, 1, 2, 3 -> sendMessage(request);
       case 4 -> readMessages(request);
       case 5 -> webhook(request);
       case 6 -> admin(request);
       case 7 -> providerCallback(request);
       case 8 -> events(request);
+      case 9 -> {
+        if (random.nextBoolean()) {
+          keys(request);
+        } else {
+          tenantAdmin(request);
+        }
+      }
       default -> anything(request);
     }
     authenticate(request);
@@ -261,6 +271,41 @@ class FuzzTest {
       body.put("latencyMs", random.nextInt(100));
       request.body = body(body);
     }
+    request.bearer = random.nextInt(4) == 0 ? null : TestApi.ADMIN_TOKEN;
+  }
+
+  /** The tenant's own keys: creates some (up to the cap), revokes none of those it uses. */
+  private void keys(Request request) {
+    request.method = pick("POST", "GET", "DELETE", "PUT");
+    request.target = request.method.equals("DELETE") ? "/v1/keys/" + pathSegment() : "/v1/keys";
+    ObjectNode body = NODES.objectNode();
+    body.set("name", random.nextBoolean() ? NODES.textNode("fuzz") : oddValue());
+    request.body = random.nextInt(5) == 0 ? bytes(oddString()) : body(body);
+  }
+
+  /** The admin's tenant endpoints, on the other tenant (never the one sending) or on junk ids. */
+  private void tenantAdmin(Request request) {
+    String id = random.nextBoolean() ? otherTenant.toString() : pathSegment();
+    String action = pick("", "/disable", "/enable", "/keys", "/limits", "/keys/" + pathSegment());
+    request.target = "/admin/v1/tenants/" + id + action;
+    request.method =
+        switch (action) {
+          case "/disable", "/enable" -> pick("POST", "GET");
+          case "/limits" -> pick("PUT", "PUT", "GET");
+          case "/keys" -> pick("GET", "POST");
+          case "" -> pick("GET", "DELETE");
+          default -> pick("DELETE", "GET");
+        };
+    if (random.nextInt(8) == 0) {
+      request.target =
+          "/admin/v1/tenants?limit=" + pick("0", "101", "x", "50") + "&cursor=" + pathSegment();
+      request.method = "GET";
+    }
+    ObjectNode body = NODES.objectNode();
+    body.set("messagesPerSecond", random.nextBoolean() ? NODES.numberNode(1_000_000) : oddValue());
+    body.set("dailyQuota", random.nextBoolean() ? NODES.nullNode() : oddValue());
+    body.set("name", oddValue());
+    request.body = body(body);
     request.bearer = random.nextInt(4) == 0 ? null : TestApi.ADMIN_TOKEN;
   }
 
