@@ -3,6 +3,8 @@ package io.cascade.webhook;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Delivery of webhook events to tenants. */
 @ConfigMapping(prefix = "cascade.webhooks")
@@ -46,4 +48,11 @@ public interface WebhookConfig {
   /** Deliveries in flight per replica, all tenants together. */
   @WithDefault("64")
   int maxConcurrency();
+
+  /**
+   * Keys that seal the signing secrets at rest, {@code id:base64} of 32 random bytes each, comma
+   * separated: the first seals, every one opens (so the first can be replaced: see
+   * docs/security.md). None: secrets are stored as they are, with a warning at start.
+   */
+  Optional<List<String>> secretKeys();
 }

@@ -58,6 +58,8 @@ public class WebhookDeliverer {
   /** The last error of an event given up because its tenant removed the webhook. */
   static final String WEBHOOK_REMOVED = "the tenant's webhook was removed";
 
+  static final String SECRET_UNREADABLE = "secret_unreadable";
+
   /**
    * Longest Retry-After taken as given, 2^31 seconds (68 years): what RFC 9111 section 1.2.2 has a
    * recipient assume for a delta-seconds too large to represent. Anything this long gives the event
@@ -115,6 +117,7 @@ public class WebhookDeliverer {
   private final CascadeMetrics metrics;
   private final TenantUrls urls;
   private final OutboundHttp http;
+  private final WebhookSecrets secrets;
   private final Vertx vertx;
   private long timer;
   private volatile boolean stopping;
@@ -158,7 +161,9 @@ public class WebhookDeliverer {
       CascadeMetrics metrics,
       Vertx vertx,
       TenantUrls urls,
-      OutboundHttp http) {
+      OutboundHttp http,
+      WebhookSecrets secrets) {
+    this.secrets = secrets;
     this.database = database;
     this.config = config;
     this.metrics = metrics;
@@ -313,6 +318,14 @@ public class WebhookDeliverer {
    * name merely did not resolve.
    */
   private Uni<Outcome> post(Claimed event) {
+    String secret;
+    try {
+      secret = secrets.open(event.tenantId(), event.secret());
+    } catch (SecretSealer.Unreadable e) {
+      // The operator removed the key that sealed it too early: kept, and tried again later.
+      LOG.warnf("webhook secret of tenant %s: %s", event.tenantId(), e.getMessage());
+      return Uni.createFrom().item(new Outcome.Retry(SECRET_UNREADABLE, null));
+    }
     byte[] body = event.body().getBytes(StandardCharsets.UTF_8);
     return urls.check(event.url())
         .flatMap(
@@ -325,7 +338,7 @@ public class WebhookDeliverer {
                         "User-Agent",
                         "cascade-webhooks",
                         SIGNATURE_HEADER,
-                        signature(event.secret(), Instant.now(), body)),
+                        signature(secret, Instant.now(), body)),
                     body,
                     config.timeout()))
         .map(WebhookDeliverer::outcomeOf)

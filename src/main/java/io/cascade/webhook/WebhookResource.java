@@ -72,11 +72,13 @@ public class WebhookResource {
   private final Pool database;
   private final CurrentTenant tenant;
   private final TenantUrls urls;
+  private final WebhookSecrets secrets;
 
-  WebhookResource(Pool database, CurrentTenant tenant, TenantUrls urls) {
+  WebhookResource(Pool database, CurrentTenant tenant, TenantUrls urls, WebhookSecrets secrets) {
     this.database = database;
     this.tenant = tenant;
     this.urls = urls;
+    this.secrets = secrets;
   }
 
   @PUT
@@ -110,7 +112,8 @@ public class WebhookResource {
             cleared ->
                 database
                     .preparedQuery(UPSERT)
-                    .execute(Tuple.of(tenant.id(), request.url(), secret)))
+                    .execute(
+                        Tuple.of(tenant.id(), request.url(), secrets.seal(tenant.id(), secret))))
         .map(ignored -> new WebhookView(request.url(), secret));
   }
 

@@ -58,6 +58,7 @@ class WebhookTest {
 
   @Inject Pool database;
   @Inject WebhookConfig config;
+  @Inject WebhookSecrets secrets;
 
   private String key;
 
@@ -104,6 +105,58 @@ class WebhookTest {
 
     as(key).delete("/v1/webhook").then().statusCode(204);
     as(key).get("/v1/webhook").then().statusCode(404);
+  }
+
+  /**
+   * Signing secrets are stored sealed (the tests run with a key, as production should); one stored
+   * before sealing is sealed at start. That deliveries are signed with the secret the PUT answered
+   * is what the other tests here check.
+   */
+  @Test
+  void secretsAreSealedAtRestAndOldOnesSealedAgain() {
+    TestApi.Tenant tenant = TestApi.newTenant();
+    String secret =
+        put(tenant.key(), "https://127.0.0.1:8443/sealed")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("secret");
+    String stored = storedSecret(tenant.id());
+    assertThat(stored).startsWith("sealed:test-1:").doesNotContain(secret.substring(6));
+
+    database
+        .preparedQuery("UPDATE tenant_webhook SET secret = $2 WHERE tenant_id = $1")
+        .execute(Tuple.of(tenant.id(), secret))
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    assertThat(secrets.resealAll().await().atMost(Duration.ofSeconds(10))).isPositive();
+    String resealed = storedSecret(tenant.id());
+    assertThat(resealed).startsWith("sealed:test-1:").isNotEqualTo(stored);
+    assertThat(
+            as(tenant.key())
+                .get("/v1/webhook")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("url")
+                .toString())
+        .endsWith("/sealed");
+    try {
+      assertThat(secrets.open(tenant.id(), resealed)).isEqualTo(secret);
+    } catch (SecretSealer.Unreadable e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String storedSecret(UUID tenantId) {
+    return database
+        .preparedQuery("SELECT secret FROM tenant_webhook WHERE tenant_id = $1")
+        .execute(Tuple.of(tenantId))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .iterator()
+        .next()
+        .getString("secret");
   }
 
   @Test

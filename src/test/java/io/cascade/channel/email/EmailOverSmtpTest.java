@@ -5,11 +5,13 @@ import static io.cascade.support.TestApi.message;
 import static io.cascade.support.TestApi.send;
 import static io.cascade.support.TestApi.sms;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
 
 import io.cascade.support.SmtpPeer;
 import io.cascade.support.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.Collections;
 import java.util.List;
@@ -50,6 +52,30 @@ class EmailOverSmtpTest {
             .findFirst()
             .orElseThrow();
     assertThat(received.data()).contains("Subject: Your sign-in code", "Your code is 123456");
+  }
+
+  /** A line break in the subject would start a header of the sender's choosing. */
+  @Test
+  void aSubjectWithALineBreakIsRefusedBeforeAnythingIsSent() {
+    String to = "inject-" + UUID.randomUUID() + "@example.com";
+    for (String subject : List.of("Code\nBcc: victim@example.com", "Code\r\nX-Injected: 1")) {
+      TestApi.as(key)
+          .contentType(ContentType.JSON)
+          .body(message(List.of(Map.of("channel", "email", "to", to, "subject", subject))))
+          .post("/v1/messages")
+          .then()
+          .statusCode(400)
+          .body("errors.field", hasItem("route[0].subject"));
+    }
+    // A message that was accepted after them has been sent: had the refused ones gone out,
+    // they would have arrived before it.
+    String later = "later-" + UUID.randomUUID() + "@example.com";
+    awaitStatus(
+        key,
+        send(key, message(List.of(Map.of("channel", "email", "to", later, "subject", "Code")))),
+        "sent");
+    assertThat(SmtpPeer.RECIPIENTS_OFFERED).doesNotContain(to).contains(later);
+    assertThat(SmtpPeer.RECEIVED).noneMatch(mail -> mail.data().contains("victim@example.com"));
   }
 
   @Test
