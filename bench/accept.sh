@@ -46,7 +46,7 @@ tenant_id=$(echo "$tenant" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 # Warm up the JIT and the pools, then measure.
 CASCADE_BENCH_KEY=$key wrk -t"$threads" -c"$connections" -d10s -s bench/send-message.lua \
   "$base/v1/messages" >/dev/null
-psql_q() { psql -h 127.0.0.1 -U cascade -d cascade -qtA -c "$1"; }
+psql_q() { psql -h 127.0.0.1 -U cascade -d "${CASCADE_DB_NAME:-cascade}" -qtA -c "$1"; }
 wait_final() {
   for _ in $(seq 1 300); do
     [ "$(psql_q "SELECT count(*) FROM message WHERE tenant_id = '$tenant_id'
