@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 public class TenantAccess {
 
   private static final Logger LOG = Logger.getLogger(TenantAccess.class);
-  private static final String SPECIAL =
+  private static final String DISABLED_OR_LIMITED =
       "SELECT id, disabled_at IS NOT NULL AS disabled, messages_per_second, daily_quota"
           + " FROM tenant WHERE disabled_at IS NOT NULL OR messages_per_second IS NOT NULL"
           + " OR daily_quota IS NOT NULL";
@@ -102,7 +102,7 @@ public class TenantAccess {
     // A read that began before a change made here may not have seen it: it is dropped.
     long changesBefore = localChanges.get();
     database
-        .query(SPECIAL)
+        .query(DISABLED_OR_LIMITED)
         .execute()
         .subscribe()
         .with(
@@ -127,7 +127,7 @@ public class TenantAccess {
             },
             failure -> {
               // Keep what was known: nothing can be sent or accepted without the database anyway.
-              LOG.debugf("reading disabled tenants failed: %s", failure);
+              LOG.debugf("reading disabled and limited tenants failed: %s", failure);
               running.set(false);
             });
   }
