@@ -1,6 +1,7 @@
 package io.cascade.intake;
 
 import io.cascade.api.ApiException;
+import io.cascade.api.Params;
 import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
 import io.cascade.limit.RateLimitHeaders;
@@ -31,7 +32,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -198,7 +198,7 @@ public class MessageResource {
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
   public Uni<MessageView> get(@PathParam("id") String id) {
-    UUID messageId = parseUuid(id).orElseThrow(() -> notFound(id));
+    UUID messageId = Params.uuid(id).orElseThrow(() -> notFound(id));
     return service.find(tenant.id(), messageId).onItem().ifNull().failWith(() -> notFound(id));
   }
 
@@ -235,7 +235,7 @@ public class MessageResource {
     }
     int pageSize = DEFAULT_PAGE_SIZE;
     if (limit != null) {
-      pageSize = parsePageSize(limit);
+      pageSize = Params.pageSize(limit, MAX_PAGE_SIZE).orElse(-1);
       if (pageSize < 0) {
         errors.add(new Problem.FieldError("limit", "must be a number from 1 to " + MAX_PAGE_SIZE));
       }
@@ -244,7 +244,7 @@ public class MessageResource {
         .ifPresent(problem -> errors.add(new Problem.FieldError("reference", problem)));
     UUID before = null;
     if (cursor != null) {
-      before = parseUuid(cursor).orElse(null);
+      before = Params.uuid(cursor).orElse(null);
       if (before == null) {
         errors.add(new Problem.FieldError("cursor", "must be a nextCursor from a previous page"));
       }
@@ -253,23 +253,6 @@ public class MessageResource {
       throw ApiException.invalidFields(errors);
     }
     return service.list(tenant.id(), statusFilter, reference, before, pageSize);
-  }
-
-  private static int parsePageSize(String limit) {
-    try {
-      int value = Integer.parseInt(limit);
-      return value >= 1 && value <= MAX_PAGE_SIZE ? value : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static Optional<UUID> parseUuid(String text) {
-    try {
-      return Optional.of(UUID.fromString(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   private static ApiException notFound(String id) {

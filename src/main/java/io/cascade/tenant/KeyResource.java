@@ -1,6 +1,7 @@
 package io.cascade.tenant;
 
 import io.cascade.api.ApiException;
+import io.cascade.api.Params;
 import io.cascade.api.PlainText;
 import io.cascade.api.Problem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -97,10 +98,6 @@ public class KeyResource {
 
   /** A path id, or 404: a malformed id names nothing. */
   static UUID parseId(String id, String what) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("No " + what + " " + id + ".");
-    }
+    return Params.uuid(id).orElseThrow(() -> ApiException.notFound("No " + what + " " + id + "."));
   }
 }

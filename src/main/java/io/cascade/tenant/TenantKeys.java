@@ -3,6 +3,7 @@ package io.cascade.tenant;
 import io.cascade.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -40,18 +41,21 @@ public class TenantKeys {
       @Schema(description = "The API key; it is not shown again") String key) {}
 
   private final ApiKeyRepository keys;
+  private final TenantRepository tenants;
   private final KeyVerifier verifier;
   private final AuthConfig config;
 
-  TenantKeys(ApiKeyRepository keys, KeyVerifier verifier, AuthConfig config) {
+  TenantKeys(
+      ApiKeyRepository keys, TenantRepository tenants, KeyVerifier verifier, AuthConfig config) {
     this.keys = keys;
+    this.tenants = tenants;
     this.verifier = verifier;
     this.config = config;
   }
 
   /** Creates a key for the tenant, unless it holds the most active keys allowed already. */
   public Uni<CreatedKey> create(UUID tenantId, String name) {
-    return keys.activeOf(tenantId)
+    return activeCounted(tenantId)
         .flatMap(
             active -> {
               if (active >= config.maxKeysPerTenant()) {
@@ -79,6 +83,16 @@ public class TenantKeys {
         .map(saved -> new CreatedKey(saved.id, saved.name, saved.prefix, saved.createdAt, key));
   }
 
+  /**
+   * How many keys of the tenant work, its row locked until the transaction ends: two requests at
+   * once can neither both pass the cap nor both revoke one of its last two keys.
+   */
+  private Uni<Long> activeCounted(UUID tenantId) {
+    return tenants
+        .findById(tenantId, LockModeType.PESSIMISTIC_WRITE)
+        .flatMap(locked -> keys.activeOf(tenantId));
+  }
+
   public Uni<List<KeyView>> list(UUID tenantId) {
     return keys.ofTenant(tenantId).map(all -> all.stream().map(KeyView::of).toList());
   }
@@ -100,7 +114,7 @@ public class TenantKeys {
               if (key.revokedAt != null) {
                 return Uni.createFrom().item(KeyView.of(key));
               }
-              Uni<Long> active = keepOne ? keys.activeOf(tenantId) : Uni.createFrom().item(2L);
+              Uni<Long> active = keepOne ? activeCounted(tenantId) : Uni.createFrom().item(2L);
               return active.map(
                   count -> {
                     if (count <= 1) {

@@ -1,7 +1,9 @@
 package io.cascade.tenant;
 
 import io.cascade.api.ApiException;
+import io.cascade.api.Params;
 import io.cascade.api.PlainText;
+import io.cascade.api.Problem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -265,28 +267,22 @@ public class TenantResource {
     if (limit == null) {
       return 50;
     }
-    try {
-      int value = Integer.parseInt(limit);
-      if (value >= 1 && value <= MAX_PAGE_SIZE) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw ApiException.invalidFields(
-        List.of(
-            new io.cascade.api.Problem.FieldError(
-                "limit", "must be a number from 1 to " + MAX_PAGE_SIZE)));
+    return Params.pageSize(limit, MAX_PAGE_SIZE)
+        .orElseThrow(
+            () ->
+                ApiException.invalidFields(
+                    List.of(
+                        new Problem.FieldError(
+                            "limit", "must be a number from 1 to " + MAX_PAGE_SIZE))));
   }
 
   private static UUID cursorId(String cursor) {
-    try {
-      return UUID.fromString(cursor);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalidFields(
-          List.of(
-              new io.cascade.api.Problem.FieldError(
-                  "cursor", "must be a nextCursor from a previous page")));
-    }
+    return Params.uuid(cursor)
+        .orElseThrow(
+            () ->
+                ApiException.invalidFields(
+                    List.of(
+                        new Problem.FieldError(
+                            "cursor", "must be a nextCursor from a previous page"))));
   }
 }

@@ -1,6 +1,7 @@
 package io.cascade.webhook;
 
 import io.cascade.api.ApiException;
+import io.cascade.api.Params;
 import io.cascade.api.Problem;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
@@ -128,11 +129,7 @@ public class WebhookEventResource {
   }
 
   private static UUID parse(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw notFound(id);
-    }
+    return Params.uuid(id).orElseThrow(() -> notFound(id));
   }
 
   private static ApiException notFound(String id) {

@@ -102,6 +102,44 @@ class KeyLifecycleTest {
         .hasSize(2);
   }
 
+  /** Revoking each of its last two keys at once, a tenant keeps one of them. */
+  @Test
+  void twoRevocationsAtOnceLeaveOneKey() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 5; round++) {
+        TestApi.Tenant tenant = TestApi.newTenant();
+        String firstId =
+            as(tenant.key()).get("/v1/keys").then().extract().jsonPath().getString("[0].id");
+        JsonPath second = createKey(tenant.key(), "second");
+        Future<Integer> one =
+            pool.submit(
+                () -> as(tenant.key()).delete("/v1/keys/" + second.getString("id")).statusCode());
+        Future<Integer> other =
+            pool.submit(
+                () -> as(second.getString("key")).delete("/v1/keys/" + firstId).statusCode());
+        // The later one is refused as the last key (409), or, when the earlier one had already
+        // revoked the key it is sent with, as a revoked key (401).
+        List<Integer> answers =
+            List.of(one.get(10, TimeUnit.SECONDS), other.get(10, TimeUnit.SECONDS));
+        assertThat(answers).containsOnlyOnce(200).containsAnyOf(409, 401);
+        assertThat(
+                database
+                    .preparedQuery(
+                        "SELECT count(*) FROM api_key WHERE tenant_id = $1 AND revoked_at IS NULL")
+                    .execute(Tuple.of(tenant.id()))
+                    .await()
+                    .atMost(Duration.ofSeconds(5))
+                    .iterator()
+                    .next()
+                    .getLong(0))
+            .isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aTenantNeverReachesAnotherTenantsKeys() {
     TestApi.Tenant a = TestApi.newTenant();
