@@ -11,11 +11,18 @@ public sealed interface SendOutcome {
 
   /**
    * The provider took the message; delivery receipts may follow, matched by these ids (one per SMS
-   * part; none when the provider has no receipts).
+   * part; none when the provider has no receipts). {@code session} names the provider's session
+   * that issued them (an SMPP bind: some SMSCs number ids per bind, and any may reuse them); empty
+   * for providers whose ids are unique provider-wide.
    */
-  record Sent(List<String> providerMessageIds) implements SendOutcome {
+  record Sent(List<String> providerMessageIds, String session) implements SendOutcome {
     public Sent {
       providerMessageIds = List.copyOf(providerMessageIds);
+      session = session == null ? "" : session;
+    }
+
+    public Sent(List<String> providerMessageIds) {
+      this(providerMessageIds, "");
     }
 
     public static Sent withId(String providerMessageId) {

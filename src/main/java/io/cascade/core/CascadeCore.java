@@ -287,11 +287,11 @@ public final class CascadeCore {
       Builder result, AttemptState attempt, SendOutcome outcome, Instant now) {
     MessageState message = result.message;
     boolean delivered = outcome instanceof SendOutcome.Delivered;
-    List<String> ids =
-        outcome instanceof SendOutcome.Sent sent
-            ? sent.providerMessageIds()
-            : SendOutcome.Sent.withId(((SendOutcome.Delivered) outcome).providerMessageId())
-                .providerMessageIds();
+    SendOutcome.Sent sent =
+        outcome instanceof SendOutcome.Sent given
+            ? given
+            : SendOutcome.Sent.withId(((SendOutcome.Delivered) outcome).providerMessageId());
+    List<String> ids = sent.providerMessageIds();
     // Counted from the text, the same way for every SMS provider (SMPP's parts have ids of their
     // own, an HTTP API splits the text itself).
     Integer parts = attempt.channel() == Channel.SMS ? SmsParts.partCount(message.text()) : null;
@@ -323,7 +323,7 @@ public final class CascadeCore {
       // Receipts name only the provider's ids: register them for the step that waits for one.
       for (int part = 0; part < ids.size(); part++) {
         result.providerIds.add(
-            new ProviderId(attempt.provider(), ids.get(part), attempt.id(), part));
+            new ProviderId(attempt.provider(), sent.session(), ids.get(part), attempt.id(), part));
       }
     }
     Map<String, String> data = status(status);

@@ -1,6 +1,7 @@
 package io.cascade.core;
 
 import io.cascade.channel.Channel;
+import io.cascade.channel.SendOutcome;
 import io.cascade.message.MessageStatus;
 import java.time.Instant;
 import java.util.Collections;
@@ -55,8 +56,12 @@ public record Transition(
     }
   }
 
-  /** An id the provider gave part {@code part} of an attempt. */
-  public record ProviderId(String provider, String providerMessageId, UUID attemptId, int part) {}
+  /**
+   * An id the provider (in {@code session}, see {@link SendOutcome.Sent}) gave part {@code part} of
+   * an attempt.
+   */
+  public record ProviderId(
+      String provider, String session, String providerMessageId, UUID attemptId, int part) {}
 
   /** Something to count once the transition committed. */
   public sealed interface Metric {

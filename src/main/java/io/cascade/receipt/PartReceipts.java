@@ -18,7 +18,7 @@ import java.util.UUID;
  */
 final class PartReceipts {
 
-  private record Key(String provider, String providerMessageId) {}
+  private record Key(UUID attemptId, int part) {}
 
   private final Map<Key, ReceiptStatus> statuses = new HashMap<>();
   private final Map<UUID, List<Key>> partsOf = new HashMap<>();
@@ -29,25 +29,20 @@ final class PartReceipts {
    */
   PartReceipts(List<PartState> stored) {
     for (PartState part : stored) {
-      Key key = new Key(part.provider(), part.providerMessageId());
+      Key key = new Key(part.attemptId(), part.part());
       statuses.put(key, part.status());
       partsOf.computeIfAbsent(part.attemptId(), id -> new ArrayList<>()).add(key);
     }
   }
 
   /** Applies one receipt to its part; the status of the part's attempt, as all its parts say. */
-  ReceiptStatus apply(
-      UUID attemptId,
-      String provider,
-      String providerMessageId,
-      ReceiptStatus status,
-      String errorCode) {
-    Key key = new Key(provider, providerMessageId);
+  ReceiptStatus apply(UUID attemptId, int part, ReceiptStatus status, String errorCode) {
+    Key key = new Key(attemptId, part);
     ReceiptStatus current = statuses.getOrDefault(key, ReceiptStatus.SENT);
     ReceiptStatus next = current.then(status);
     if (next != current) {
       statuses.put(key, next);
-      updates.put(key, new PartUpdate(provider, providerMessageId, next, errorCode));
+      updates.put(key, new PartUpdate(attemptId, part, next, errorCode));
     }
     return ofAttempt(attemptId);
   }

@@ -12,17 +12,19 @@ import io.cascade.observability.CascadeMetrics;
 import io.cascade.store.GroupCommit;
 import io.cascade.store.MessageStore;
 import io.cascade.store.ReceiptStore;
+import io.cascade.store.ReceiptStore.Candidate;
 import io.cascade.store.ReceiptStore.Lookup;
-import io.cascade.store.ReceiptStore.Part;
 import io.cascade.store.ReceiptStore.Stored;
 import io.cascade.store.StoreConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,12 +40,13 @@ import org.jboss.logging.Logger;
  * provider gets its answer (callers wait for {@link #accept}), so a receipt the provider considers
  * handed over is never lost. Concurrent receipts share transactions through a {@link GroupCommit},
  * as claims and outcomes do: under load one commit stores and applies many receipts with a few
- * set-based statements. A receipt is matched to the attempt that holds its provider message id at
- * once when that id is known; a receipt that overtook the provider's answer to the send is kept
- * unmatched and applied as soon as the provider's answer is stored ({@link #idsStored}); should
- * that be missed (the answer was stored by another replica, or just before the receipt committed),
- * {@link #matchPending} tries it again after 1 s, 2 s, 4 s ... (at most 5 min apart), so that
- * receipts for ids Cascade never sent cost little.
+ * set-based statements. A receipt is matched at once to the part its provider message id names when
+ * that part is known (which one, when an SMSC reused the id: {@link ReceiptTarget}); a receipt that
+ * overtook the provider's answer to the send is kept unmatched and applied as soon as the
+ * provider's answer is stored ({@link #idsStored}); should that be missed (the answer was stored by
+ * another replica, or just before the receipt committed), {@link #matchPending} tries it again
+ * after 1 s, 2 s, 4 s ... (at most 5 min apart), so that receipts for ids Cascade never sent cost
+ * little.
  *
  * <p>Applying is monotonic per SMS part and per attempt (see {@link PartReceipts}): the message
  * rows are locked in id order before the parts are read, so receipts for the parts of one long SMS
@@ -59,6 +63,10 @@ public class ReceiptInbox implements ReceiptSink {
   // How long after this replica stored an unmatched receipt stored ids are looked up for it; later
   // the matcher's retries are enough (a receipt that overtook its answer is matched within ms).
   private static final long OVERTAKEN_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+  // How long after a receipt a part may be registered and still be the one it names. A receipt
+  // overtakes the stored answer to its send by milliseconds (both wait for the same database), so
+  // a part registered later is a newer send that reused the id, not this receipt's.
+  private static final Duration OVERTAKE_LIMIT = Duration.ofSeconds(60);
 
   private final Pool database;
   private final ReceiptStore receipts;
@@ -68,6 +76,7 @@ public class ReceiptInbox implements ReceiptSink {
   private final CascadeMetrics metrics;
   private final GroupCommit<Receipt, Optional<Transition>> inbound;
   private final GroupCommit<ProviderMessageId, Boolean> overtaken;
+  private final Duration matchWindow;
   private volatile long lastUnmatchedNanos = System.nanoTime() - OVERTAKEN_WINDOW_NANOS;
 
   ReceiptInbox(
@@ -77,13 +86,16 @@ public class ReceiptInbox implements ReceiptSink {
       CascadeCore core,
       AfterCommit afterCommit,
       CascadeMetrics metrics,
-      StoreConfig config) {
+      StoreConfig config,
+      @ConfigProperty(name = "cascade.receipts.match-window", defaultValue = "24h")
+          Duration matchWindow) {
     this.database = database;
     this.receipts = receipts;
     this.messages = messages;
     this.core = core;
     this.afterCommit = afterCommit;
     this.metrics = metrics;
+    this.matchWindow = matchWindow;
     this.inbound = new GroupCommit<>(this::acceptAll, config.maxBatch(), config.maxInFlight());
     this.overtaken = new GroupCommit<>(this::matchOvertaken, config.maxBatch(), 1);
   }
@@ -121,12 +133,12 @@ public class ReceiptInbox implements ReceiptSink {
 
   /** Applies the unmatched receipts that name these ids, in one transaction. */
   private Uni<List<Boolean>> matchOvertaken(List<ProviderMessageId> ids) {
-    List<Lookup> lookups = ids.stream().map(id -> lookup(id.provider(), id.id())).toList();
+    List<Lookup> lookups = ids.stream().map(id -> lookup(id.provider(), id.id(), null)).toList();
     return database
         .withTransaction(
             connection ->
                 receipts
-                    .claimUnmatched(connection, lookups)
+                    .claimUnmatched(connection, lookups, OVERTAKE_LIMIT)
                     .flatMap(claimed -> applyClaimed(connection, claimed)))
         .map(
             applied -> {
@@ -138,7 +150,7 @@ public class ReceiptInbox implements ReceiptSink {
   /** Stores and applies a batch of receipts in one transaction; results in their order. */
   private Uni<List<Optional<Transition>>> acceptAll(List<Receipt> batch) {
     List<Stored> stored =
-        batch.stream().map(receipt -> new Stored(UUID.randomUUID(), receipt)).toList();
+        batch.stream().map(receipt -> new Stored(UUID.randomUUID(), receipt, null)).toList();
     return database.withTransaction(
         connection ->
             applyAll(
@@ -149,16 +161,15 @@ public class ReceiptInbox implements ReceiptSink {
 
   /**
    * Applies stored receipts that were not matched yet and whose attempt is now known, up to {@code
-   * limit} in one transaction; receipts another replica holds are skipped, and those older than
-   * {@code maxAgeSeconds} are left alone (unknown ids stay visible in the table). The number
-   * matched.
+   * limit} in one transaction; receipts another replica holds are skipped, and those older than the
+   * match window are left alone (unknown ids stay visible in the table). The number matched.
    */
-  public Uni<Integer> matchPending(long maxAgeSeconds, int limit) {
+  public Uni<Integer> matchPending(int limit) {
     return database
         .withTransaction(
             connection ->
                 receipts
-                    .claimPending(connection, maxAgeSeconds, limit)
+                    .claimPending(connection, matchWindow.toSeconds(), limit)
                     .flatMap(pending -> applyClaimed(connection, pending)))
         .map(
             applied -> {
@@ -199,20 +210,26 @@ public class ReceiptInbox implements ReceiptSink {
   }
 
   /**
-   * Applies receipts to their parts and attempts in the caller's transaction: finds the parts,
-   * locks their messages, moves the parts and lets the core decide on each message. {@code record}
-   * is given the attempt each receipt was applied to (null where none holds its id yet) and writes
-   * that down. Per receipt: empty when it matched no attempt, else what it did to the message.
+   * Applies receipts to their parts and attempts in the caller's transaction: finds the part each
+   * is for ({@link ReceiptTarget}), locks their messages, moves the parts and lets the core decide
+   * on each message. {@code record} is given the attempt each receipt was applied to (null where
+   * none is known yet) and writes that down. Per receipt: empty when it matched no attempt, else
+   * what it did to the message.
    */
   private Uni<List<Optional<Transition>>> applyAll(
       SqlConnection connection, List<Stored> batch, Function<List<UUID>, Uni<Void>> record) {
     List<Lookup> lookups =
         batch.stream()
-            .map(Stored::receipt)
-            .map(r -> lookup(r.provider(), r.providerMessageId()))
+            .map(
+                stored ->
+                    lookup(
+                        stored.receipt().provider(),
+                        stored.receipt().providerMessageId(),
+                        stored.receivedAt()))
             .toList();
     return receipts
-        .findParts(connection, lookups)
+        .findCandidates(connection, lookups, matchWindow, OVERTAKE_LIMIT)
+        .map(candidates -> targets(batch, candidates))
         .flatMap(
             parts -> {
               UUID[] attemptIds = new UUID[batch.size()];
@@ -240,31 +257,37 @@ public class ReceiptInbox implements ReceiptSink {
   }
 
   /** A provider's id in every form a receipt or a stored answer may give it. */
-  private static Lookup lookup(String provider, String id) {
-    return new Lookup(provider, id, ProviderMessageIds.forms(id));
+  private static Lookup lookup(String provider, String id, Instant receivedAt) {
+    return new Lookup(provider, ProviderMessageIds.forms(id), receivedAt);
+  }
+
+  /** The part each receipt is for, by the receipt's index; receipts for none are left out. */
+  private static Map<Integer, Candidate> targets(
+      List<Stored> batch, Map<Integer, List<Candidate>> candidates) {
+    Map<Integer, Candidate> targets = new HashMap<>();
+    candidates.forEach(
+        (index, options) ->
+            ReceiptTarget.of(batch.get(index).receipt(), options)
+                .ifPresent(target -> targets.put(index, target)));
+    return targets;
   }
 
   private Uni<List<Optional<Transition>>> applyToParts(
       SqlConnection connection,
       List<Stored> batch,
-      Map<Integer, Part> parts,
+      Map<Integer, Candidate> parts,
       PartReceipts partReceipts,
       Uni<Void> recorded) {
     Instant now = Timestamps.now();
     List<MessageStore.Change> changes = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      Part part = parts.get(i);
+      Candidate part = parts.get(i);
       if (part == null) {
         continue;
       }
       Receipt receipt = batch.get(i).receipt();
       ReceiptStatus attemptStatus =
-          partReceipts.apply(
-              part.attemptId(),
-              receipt.provider(),
-              part.providerMessageId(),
-              receipt.status(),
-              receipt.errorCode());
+          partReceipts.apply(part.attemptId(), part.part(), receipt.status(), receipt.errorCode());
       CascadeCore.Receipt event =
           new CascadeCore.Receipt(
               now,

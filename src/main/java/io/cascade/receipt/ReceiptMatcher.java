@@ -3,8 +3,6 @@ package io.cascade.receipt;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,14 +17,9 @@ public class ReceiptMatcher {
   private static final int BATCH = 500;
 
   private final ReceiptInbox inbox;
-  private final Duration matchWindow;
 
-  ReceiptMatcher(
-      ReceiptInbox inbox,
-      @ConfigProperty(name = "cascade.receipts.match-window", defaultValue = "24h")
-          Duration matchWindow) {
+  ReceiptMatcher(ReceiptInbox inbox) {
     this.inbox = inbox;
-    this.matchWindow = matchWindow;
   }
 
   @Scheduled(
@@ -34,7 +27,7 @@ public class ReceiptMatcher {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> matchPending() {
     return inbox
-        .matchPending(matchWindow.toSeconds(), BATCH)
+        .matchPending(BATCH)
         .invoke(
             matched -> {
               if (matched > 0) {

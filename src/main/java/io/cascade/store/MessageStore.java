@@ -101,10 +101,11 @@ public class MessageStore {
           + " parts = EXCLUDED.parts, ended_at = EXCLUDED.ended_at,"
           + " delivered_at = EXCLUDED.delivered_at";
   private static final String REGISTER_PROVIDER_IDS =
-      "INSERT INTO provider_message (provider, provider_message_id, attempt_id, part, status,"
-          + " updated_at) SELECT p.provider, p.id, p.attempt_id, p.part, 'SENT', now()"
-          + " FROM unnest($1::varchar[], $2::varchar[], $3::uuid[], $4::int[])"
-          + " AS p(provider, id, attempt_id, part) ON CONFLICT DO NOTHING";
+      "INSERT INTO provider_message (provider, session, provider_message_id, attempt_id, part,"
+          + " status, registered_at, updated_at)"
+          + " SELECT p.provider, p.session, p.id, p.attempt_id, p.part, 'SENT', now(), now()"
+          + " FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::int[])"
+          + " AS p(provider, session, id, attempt_id, part) ON CONFLICT DO NOTHING";
   private static final String INSERT_EVENTS =
       "INSERT INTO webhook_event (id, message_id, tenant_id, type, sequence, url, body,"
           + " created_at, next_attempt_at)"
@@ -469,6 +470,8 @@ public class MessageStore {
       return Tuple.tuple()
           .addArrayOfString(
               providerIds.stream().map(Transition.ProviderId::provider).toArray(String[]::new))
+          .addArrayOfString(
+              providerIds.stream().map(Transition.ProviderId::session).toArray(String[]::new))
           .addArrayOfString(
               providerIds.stream()
                   .map(Transition.ProviderId::providerMessageId)

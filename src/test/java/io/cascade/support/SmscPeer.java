@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BroadcastSm;
@@ -64,7 +65,10 @@ import org.jsmpp.util.MessageId;
  * </ul>
  *
  * Tests can stop and restart it (an SMSC outage), refuse binds, fail every submit transiently, hold
- * receipts to release them all at once as a burst, and deliver refused receipts again.
+ * receipts to release them all at once as a burst, deliver refused receipts again, and make it
+ * reuse a message id it issued before (as an SMSC whose counter restarted). A receipt goes out on
+ * the session its submit came on, or on the newest bound one once that session is gone (as SMSCs
+ * keep receipts for an account while it is not bound).
  */
 public final class SmscPeer implements ServerMessageReceiverListener {
 
@@ -96,6 +100,7 @@ public final class SmscPeer implements ServerMessageReceiverListener {
   public volatile boolean holdReceipts;
 
   private final AtomicLong nextId = new AtomicLong(0x4A0000);
+  private final AtomicReference<String> reusedId = new AtomicReference<>();
   private final AtomicInteger throttled = new AtomicInteger();
   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
   private final List<HeldReceipt> held = new CopyOnWriteArrayList<>();
@@ -146,12 +151,20 @@ public final class SmscPeer implements ServerMessageReceiverListener {
     return sessions.stream().anyMatch(session -> session.getSessionState().isBound());
   }
 
+  /**
+   * The next submit is answered with {@code id} (one issued before); the ones after it as usual.
+   */
+  public void reuseOnce(String id) {
+    reusedId.set(id);
+  }
+
   /** Back to the default script, listening. */
   public void reset() {
     refuseBinds = false;
     failSubmits = false;
     holdReceipts = false;
     throttled.set(0);
+    reusedId.set(null);
     start();
   }
 
@@ -209,7 +222,8 @@ public final class SmscPeer implements ServerMessageReceiverListener {
     if (to.startsWith("49171") && throttled.getAndIncrement() < 2) {
       throw new ProcessRequestException("slow down", SMPPConstant.STAT_ESME_RTHROTTLED);
     }
-    String id = Long.toHexString(nextId.incrementAndGet()).toUpperCase();
+    String reused = reusedId.getAndSet(null);
+    String id = reused != null ? reused : Long.toHexString(nextId.incrementAndGet()).toUpperCase();
     Submit submit =
         new Submit(
             to,
@@ -255,8 +269,7 @@ public final class SmscPeer implements ServerMessageReceiverListener {
             ? new OptionalParameter[] {new OptionalParameter.Receipted_message_id(submit.id())}
             : new OptionalParameter[0];
     try {
-      receipt
-          .session()
+      liveSession(receipt.session())
           .deliverShortMessage(
               "",
               TypeOfNumber.INTERNATIONAL,
@@ -279,6 +292,18 @@ public final class SmscPeer implements ServerMessageReceiverListener {
       receiptsRefused.incrementAndGet();
       refused.add(receipt);
     }
+  }
+
+  private SMPPServerSession liveSession(SMPPServerSession submittedOn) {
+    if (submittedOn.getSessionState().isBound()) {
+      return submittedOn;
+    }
+    for (int i = sessions.size() - 1; i >= 0; i--) {
+      if (sessions.get(i).getSessionState().isBound()) {
+        return sessions.get(i);
+      }
+    }
+    return submittedOn; // nothing bound: the send fails and the receipt is kept as refused
   }
 
   /** Delivers again every receipt the ESME refused or did not answer, as an SMSC retries. */

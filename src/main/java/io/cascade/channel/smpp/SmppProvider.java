@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,9 @@ import org.jsmpp.session.connection.socket.SocketConnection;
  *   <li><b>Throttling.</b> {@code ESME_RTHROTTLED} and {@code ESME_RMSGQFUL} mean slow down: the
  *       part is sent again after a growing pause, within the timeout. An optional per-session
  *       throughput limit paces submits so that the SMSC rarely has to say so.
+ *   <li><b>Sessions.</b> Every bind gets a random id of its own, given with the message ids it
+ *       issued and with the receipts that come on it, so that a receipt is matched first among the
+ *       ids its own bind issued (some SMSCs number ids per bind).
  *   <li><b>Receipts.</b> Every {@code deliver_sm} receipt is stored (see {@link ReceiptSink})
  *       before its {@code deliver_sm_resp} goes back; if storing fails the SMSC gets a temporary
  *       error and delivers the receipt again. Receipts are taken off the socket by {@code
@@ -90,7 +94,7 @@ final class SmppProvider implements ChannelProvider {
   private final long pacingNanos;
   private long nextSubmitNanos;
   private volatile boolean closing;
-  private volatile SMPPSession session;
+  private volatile Bind bind;
   private volatile String lastBindError = "not bound yet";
 
   SmppProvider(String name, SmppSettings settings, Duration timeout, ReceiptSink receipts) {
@@ -124,9 +128,9 @@ final class SmppProvider implements ChannelProvider {
   public void close() {
     closing = true;
     binder.shutdownNow();
-    SMPPSession current = session;
+    Bind current = bind;
     if (current != null) {
-      current.unbindAndClose();
+      current.session().unbindAndClose();
     }
     submitters.shutdownNow();
   }
@@ -141,15 +145,15 @@ final class SmppProvider implements ChannelProvider {
   }
 
   private boolean isBound() {
-    SMPPSession current = session;
-    return current != null && current.getSessionState().isBound();
+    Bind current = bind;
+    return current != null && current.session().getSessionState().isBound();
   }
 
   private SendOutcome submit(Outbound message, long deadline) {
     if (System.currentTimeMillis() >= deadline) {
       throw new ProviderException(name + ": window full until the timeout; not sent");
     }
-    SMPPSession current = awaitBound(deadline);
+    Bind current = awaitBound(deadline);
     SmsParts.Encoding encoding = SmsParts.encodingOf(message.text());
     List<SmsParts.Part> parts =
         SmsParts.split(message.text(), concatenationReference.getAndIncrement() & 0xFF);
@@ -157,12 +161,12 @@ final class SmppProvider implements ChannelProvider {
     List<String> ids = new ArrayList<>(parts.size());
     for (SmsParts.Part part : parts) {
       try {
-        ids.add(submitPart(current, destination, part, encoding, deadline));
+        ids.add(submitPart(current.session(), destination, part, encoding, deadline));
       } catch (RecipientRefused refused) {
         return new SendOutcome.Rejected(refused.getMessage());
       }
     }
-    return new SendOutcome.Sent(ids);
+    return new SendOutcome.Sent(ids, current.id());
   }
 
   private String submitPart(
@@ -247,7 +251,7 @@ final class SmppProvider implements ChannelProvider {
     }
   }
 
-  private SMPPSession awaitBound(long deadline) {
+  private Bind awaitBound(long deadline) {
     synchronized (boundSignal) {
       while (!isBound()) {
         long left = deadline - System.currentTimeMillis();
@@ -261,7 +265,7 @@ final class SmppProvider implements ChannelProvider {
           throw new ProviderException(name + ": interrupted while waiting for the bind");
         }
       }
-      return session;
+      return bind;
     }
   }
 
@@ -269,7 +273,8 @@ final class SmppProvider implements ChannelProvider {
   private void keepBound() {
     long delay = settings.rebindDelay().toMillis();
     while (!closing) {
-      SMPPSession candidate = newSession();
+      String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+      SMPPSession candidate = newSession(id);
       try {
         candidate.connectAndBind(
             settings.host(),
@@ -293,11 +298,11 @@ final class SmppProvider implements ChannelProvider {
         if (!candidate.getSessionState().isBound()) {
           lost.countDown();
         }
-        session = candidate;
+        bind = new Bind(candidate, id);
         synchronized (boundSignal) {
           boundSignal.notifyAll();
         }
-        LOG.infof("%s: bound to %s:%d", name, settings.host(), settings.port());
+        LOG.infof("%s: bound to %s:%d (session %s)", name, settings.host(), settings.port(), id);
         delay = settings.rebindDelay().toMillis();
         lost.await();
         if (closing) {
@@ -315,7 +320,10 @@ final class SmppProvider implements ChannelProvider {
         Thread.currentThread().interrupt();
         return;
       } finally {
-        if (session != candidate || !candidate.getSessionState().isBound()) {
+        Bind current = bind;
+        if (current == null
+            || current.session() != candidate
+            || !candidate.getSessionState().isBound()) {
           candidate.close();
         }
       }
@@ -325,13 +333,13 @@ final class SmppProvider implements ChannelProvider {
     }
   }
 
-  private SMPPSession newSession() {
+  private SMPPSession newSession(String id) {
     SMPPSession candidate = new SMPPSession(SmppProvider::connectWithoutDelay);
     candidate.setEnquireLinkTimer((int) settings.enquireLink().toMillis());
     candidate.setTransactionTimer(timeoutMillis);
     candidate.setPduProcessorDegree(settings.receiptWorkers());
     candidate.setQueueCapacity(settings.receiptQueue());
-    candidate.setMessageReceiverListener(new ReceiptListener());
+    candidate.setMessageReceiverListener(new ReceiptListener(id));
     return candidate;
   }
 
@@ -370,6 +378,9 @@ final class SmppProvider implements ChannelProvider {
     };
   }
 
+  /** A bound session and the id Cascade gave it. */
+  private record Bind(SMPPSession session, String id) {}
+
   /** The SMSC refused the destination for good. */
   private static final class RecipientRefused extends Exception {
     RecipientRefused(String message) {
@@ -380,6 +391,12 @@ final class SmppProvider implements ChannelProvider {
   /** Stores each delivery receipt before the SMSC gets its {@code deliver_sm_resp}. */
   private final class ReceiptListener implements MessageReceiverListener {
 
+    private final String sessionId;
+
+    ReceiptListener(String sessionId) {
+      this.sessionId = sessionId;
+    }
+
     @Override
     public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
       if (!deliverSm.isSmscDeliveryReceipt()) {
@@ -387,7 +404,7 @@ final class SmppProvider implements ChannelProvider {
             "%s: mobile-originated message from %s ignored", name, deliverSm.getSourceAddr());
         return;
       }
-      Optional<Receipt> receipt = SmppReceipts.parse(name, deliverSm);
+      Optional<Receipt> receipt = SmppReceipts.parse(name, sessionId, deliverSm);
       if (receipt.isEmpty()) {
         // Nothing to store or retry: acknowledged so that the SMSC does not resend it forever.
         LOG.warnf("%s: unreadable delivery receipt acknowledged and dropped", name);

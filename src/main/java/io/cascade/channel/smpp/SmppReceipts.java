@@ -24,8 +24,11 @@ final class SmppReceipts {
 
   private SmppReceipts() {}
 
-  /** The receipt in {@code deliverSm}; empty when it names no message or no outcome. */
-  static Optional<Receipt> parse(String provider, DeliverSm deliverSm) {
+  /**
+   * The receipt in {@code deliverSm}, which came on {@code session}; empty when it names no message
+   * or no outcome.
+   */
+  static Optional<Receipt> parse(String provider, String session, DeliverSm deliverSm) {
     String text =
         deliverSm.getShortMessage() == null
             ? ""
@@ -38,7 +41,7 @@ final class SmppReceipts {
     if (id == null || status == null) {
       return Optional.empty();
     }
-    return Optional.of(new Receipt(provider, id, status, field(ERR, text)));
+    return Optional.of(new Receipt(provider, id, status, field(ERR, text), session));
   }
 
   /** The receipt text's {@code stat:} value in Cascade's terms; null when unknown. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(ReceiptDurabilityTest.OneSmsc.class)
 class ReceiptDurabilityTest {
 
-  /** One hot SMPP carrier. */
+  /** One hot SMPP carrier that rebinds quickly. */
   public static class OneSmsc implements QuarkusTestResourceLifecycleManager {
     static final SmscPeer SMSC = new SmscPeer("durable");
 
@@ -48,7 +48,11 @@ class ReceiptDurabilityTest {
           prefix + "smpp.system-id",
           "cascade",
           prefix + "smpp.source-address",
-          "Cascade");
+          "Cascade",
+          prefix + "smpp.rebind-delay",
+          "100ms",
+          prefix + "smpp.rebind-max-delay",
+          "200ms");
     }
 
     @Override

@@ -17,13 +17,14 @@ class SmppReceiptsTest {
     Receipt receipt =
         SmppReceipts.parse(
                 "carrier",
+                "bind-1",
                 deliverSm(
                     "id:1234567 sub:001 dlvrd:000 submit date:2611270000 done date:2611270001"
                         + " stat:UNDELIV err:034 text:Your code"))
             .orElseThrow();
 
     assertThat(receipt)
-        .isEqualTo(new Receipt("carrier", "1234567", ReceiptStatus.UNDELIVERED, "034"));
+        .isEqualTo(new Receipt("carrier", "1234567", ReceiptStatus.UNDELIVERED, "034", "bind-1"));
   }
 
   @Test
@@ -45,13 +46,14 @@ class SmppReceiptsTest {
         new OptionalParameter.Receipted_message_id("4A0001"),
         new OptionalParameter.Message_state((byte) 2));
 
-    assertThat(SmppReceipts.parse("carrier", deliverSm))
-        .contains(new Receipt("carrier", "4A0001", ReceiptStatus.DELIVERED, null));
+    assertThat(SmppReceipts.parse("carrier", "bind-1", deliverSm))
+        .contains(new Receipt("carrier", "4A0001", ReceiptStatus.DELIVERED, null, "bind-1"));
   }
 
   @Test
   void aReceiptNamingNoMessageIsUnreadable() {
-    assertThat(SmppReceipts.parse("carrier", deliverSm("stat:DELIVRD err:000"))).isEmpty();
+    assertThat(SmppReceipts.parse("carrier", "bind-1", deliverSm("stat:DELIVRD err:000")))
+        .isEmpty();
   }
 
   private static DeliverSm deliverSm(String text) {
