@@ -42,6 +42,11 @@ public class Report {
         new Scenario(
             "`kill -9` of Cascade, restarted at once", "lost 0, RTO = the restart"));
     SCENARIOS.put(
+        "service-restart",
+        new Scenario(
+            "Cascade stopped with `SIGTERM` (a rolling update), started again",
+            "lost 0, 0 interrupted attempts"));
+    SCENARIOS.put(
         "postgres-restart",
         new Scenario("PostgreSQL restarted", "lost 0, only `503` while it is down"));
     SCENARIOS.put(
@@ -128,6 +133,7 @@ public class Report {
     return switch (scenario) {
       case "leader-kill", "connected-kill" -> nothingLost && rto < 1000;
       case "connected-freeze" -> nothingLost && rto < 5000;
+      case "service-restart" -> nothingLost && row.get("interrupted_attempts").equals("0");
       case "postgres-restart" ->
           nothingLost && row.get("answers").matches("(202|503):\\d+(,(202|503):\\d+)*");
       case "providers-down" ->

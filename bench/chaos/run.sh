@@ -3,8 +3,10 @@
 # fault per scenario and reports what happened to every accepted message.
 #
 # Usage: bench/chaos/run.sh [--rate N] [--seconds N] [scenario ...]
-#   scenarios: leader-kill  connected-kill  connected-freeze  service-kill  postgres-restart
-#              providers-down   (default: all of them)
+#   scenarios: leader-kill  connected-kill  connected-freeze  service-kill  service-restart
+#              postgres-restart  providers-down   (default: all of them)
+#   service-restart stops the service gracefully (SIGTERM: it finishes the sends in hand) and
+#   starts it again; service-kill does it with kill -9.
 # Per scenario it prints one row and appends it to bench/results/chaos.txt: accepted, delivered,
 # failed, expired, lost (accepted but not final after recovery), interrupted attempts (sends whose
 # outcome was unknown at a crash: the only possible duplicate provider submissions), duplicate
@@ -34,7 +36,7 @@ while [[ $# -gt 0 && $1 == --* ]]; do
 done
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(leader-kill connected-kill connected-freeze service-kill
-  postgres-restart providers-down)
+  service-restart postgres-restart providers-down)
 
 # The settings under test, passed to the service explicitly so that every row can name them.
 export CASCADE_BROKER_HEARTBEAT=${CASCADE_BROKER_HEARTBEAT:-10s}
@@ -127,6 +129,7 @@ inject() {
     connected-kill) n=$(connected_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
     service-kill) kill -9 "$service"; sleep 1; start_service ;;
+    service-restart) kill -TERM "$service"; wait "$service" || true; start_service ;;
     postgres-restart) pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main restart ;;
     providers-down) simulators fail; sleep 30; simulators ok ;;
     *) echo "unknown scenario $1" >&2; exit 2 ;;

@@ -53,6 +53,16 @@ public interface DispatchConfig {
   @WithDefault("15s")
   Duration stallCheckInterval();
 
+  /**
+   * How long a stopping service (SIGTERM) waits for the deliveries in its hands to finish: it takes
+   * no new ones, sends, records and acks those it has, then closes. Longer than a provider's whole
+   * budget for one send, shorter than the platform's grace period (Kubernetes: {@code
+   * terminationGracePeriodSeconds}, 30 s by default, minus the HTTP drain). What is still in hand
+   * then is left to the broker's redelivery and sent again as {@code interrupted}.
+   */
+  @WithDefault("20s")
+  Duration drainTimeout();
+
   /** How often messages still waiting to be sent are checked for an elapsed validity. */
   @WithDefault("5s")
   Duration expirySweepInterval();

@@ -108,9 +108,15 @@ public class DispatchPublisher {
             });
   }
 
+  /** Whether the publisher holds an open channel right now; nothing is tried. */
+  public boolean isConnected() {
+    ConfirmingChannel channel = current;
+    return channel != null && channel.isOpen();
+  }
+
   /**
-   * Whether the publisher holds, or can open now, a connection to the broker. Used by readiness;
-   * the reconnect interval keeps probes from hammering a broker that is down.
+   * Whether the publisher holds, or can open now, a connection to the broker. Used by the health
+   * data; the reconnect interval keeps frequent checks from hammering a broker that is down.
    */
   public Uni<Boolean> canReachBroker() {
     CompletableFuture<Boolean> reachable = new CompletableFuture<>();

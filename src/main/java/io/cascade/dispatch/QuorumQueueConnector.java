@@ -15,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,6 +92,34 @@ public class QuorumQueueConnector implements InboundConnector {
     return !consumers.isEmpty() && consumers.stream().allMatch(QueueConsumer::isConsuming);
   }
 
+  /** How many consumers were started (each keeps reconnecting on its own until closed). */
+  public int started() {
+    return consumers.size();
+  }
+
+  /** How many consumers are subscribed to their queue right now. */
+  public int consuming() {
+    return (int) consumers.stream().filter(QueueConsumer::isConsuming).count();
+  }
+
+  /**
+   * Stops taking deliveries (every consumer cancels its subscription and does not subscribe again)
+   * and waits until each delivery already handed to the dispatcher is settled, at most {@code
+   * timeout}. Returns how many are still unsettled then.
+   */
+  public int drain(Duration timeout) throws InterruptedException {
+    consumers.forEach(QueueConsumer::stopTaking);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inHand() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return inHand();
+  }
+
+  private int inHand() {
+    return consumers.stream().mapToInt(QueueConsumer::inHand).sum();
+  }
+
   @PreDestroy
   void close() {
     consumers.forEach(QueueConsumer::close);
@@ -111,6 +140,7 @@ public class QuorumQueueConnector implements InboundConnector {
     private Address lastNode;
     private boolean reconnecting;
     private volatile boolean closed;
+    private volatile boolean draining;
     // Deliveries handed to the dispatcher and not settled yet, to spot one that never finishes.
     private final Map<Outstanding, Long> outstanding = new ConcurrentHashMap<>();
 
@@ -142,12 +172,39 @@ public class QuorumQueueConnector implements InboundConnector {
       long limit = System.nanoTime() - TimeUnit.SECONDS.toNanos(30);
       outstanding.forEach(
           (delivery, since) -> {
-            if (since < limit && outstanding.remove(delivery, since)) {
+            // Kept (a drain waits for it), marked so that it is reported once.
+            if (since < limit && outstanding.replace(delivery, since, Long.MAX_VALUE)) {
               LOG.warnf(
                   "%s received message %s over 30 s ago and has not finished it",
                   name, delivery.messageId());
             }
           });
+    }
+
+    int inHand() {
+      return outstanding.size();
+    }
+
+    /** Cancels the subscription; deliveries already sent by the broker are still processed. */
+    void stopTaking() {
+      draining = true;
+      try {
+        io.execute(
+            () -> {
+              Channel current = channel;
+              if (current == null || !current.isOpen()) {
+                return;
+              }
+              try {
+                current.basicCancel(name);
+                LOG.infof("%s takes no more deliveries; %d in hand", name, inHand());
+              } catch (IOException | RuntimeException e) {
+                LOG.debugf("%s could not cancel its subscription: %s", name, e);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        LOG.debugf("%s was shut down already", name);
+      }
     }
 
     boolean isConsuming() {
@@ -157,7 +214,7 @@ public class QuorumQueueConnector implements InboundConnector {
 
     private void connect() {
       reconnecting = false;
-      if (closed) {
+      if (closed || draining) {
         return;
       }
       try {
@@ -193,7 +250,7 @@ public class QuorumQueueConnector implements InboundConnector {
 
     /** Drops the current connection and tries again after the reconnect interval. */
     private void reconnectLater(String why) {
-      if (closed || io.isShutdown()) {
+      if (closed || draining || io.isShutdown()) {
         return;
       }
       io.execute(

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cascade.support.Management;
+import io.cascade.support.Metrics;
 import io.cascade.support.RabbitProxy;
 import io.cascade.support.TcpProxy;
 import io.cascade.support.TestApi;
@@ -18,7 +19,11 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** With RabbitMQ unreachable the API still accepts; the outbox delivers once the broker is back. */
+/**
+ * With RabbitMQ unreachable the API still accepts and stays ready (a load balancer keeps sending it
+ * traffic); the broker's state shows in the health data and the metrics; the outbox delivers once
+ * the broker is back.
+ */
 @QuarkusTest
 class BrokerOutageTest {
 
@@ -38,9 +43,22 @@ class BrokerOutageTest {
       broker.breakConnections();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Management.given().get("/q/health/ready").statusCode() == 503);
+          .until(() -> Management.given().get("/q/health/well").statusCode() == 503);
+      assertThat(Metrics.sum("cascade_broker_publisher_connected")).isZero();
+      assertThat(Metrics.sum("cascade_broker_consumers_subscribed")).isZero();
+      assertThat(Metrics.sum("cascade_broker_consumers")).isPositive();
+      assertThat(
+              Management.given()
+                  .get("/q/health")
+                  .then()
+                  .statusCode(503)
+                  .extract()
+                  .jsonPath()
+                  .getString("checks.find { it.name == 'RabbitMQ broker' }.status"))
+          .isEqualTo("DOWN");
 
-      // Liveness must not ask for a restart: the process makes progress and will reconnect.
+      // Ready all along: it can accept. Live: nothing a restart would fix.
+      Management.given().get("/q/health/ready").then().statusCode(200);
       Management.given().get("/q/health/live").then().statusCode(200);
       id = send(key, message(List.of(sms())));
 
@@ -55,6 +73,13 @@ class BrokerOutageTest {
         .hasSize(1);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Management.given().get("/q/health/ready").statusCode() == 200);
+        .until(() -> Management.given().get("/q/health/well").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Metrics.sum("cascade_broker_consumers_subscribed")
+                    == Metrics.sum("cascade_broker_consumers"));
+    assertThat(Metrics.sum("cascade_broker_publisher_connected")).isEqualTo(1);
   }
 }

@@ -9,6 +9,7 @@ import static io.cascade.support.TestApi.whatsapp;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 
@@ -24,14 +25,17 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
 
   @Test
-  void probesAreUpAndReadinessCoversDatabaseAndBroker() {
+  void probesAreUpAndEachCoversWhatItIsFor() {
     Management.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     Management.given()
         .get("/q/health/started")
         .then()
         .statusCode(200)
-        .body("status", equalTo("UP"));
-    List<String> checks =
+        .body("status", equalTo("UP"))
+        .body(
+            "checks.find { it.name == 'Dispatch consumers started' }.data.consumers",
+            greaterThan(0));
+    List<String> readiness =
         Management.given()
             .get("/q/health/ready")
             .then()
@@ -40,8 +44,19 @@ class ObservabilityTest {
             .extract()
             .jsonPath()
             .getList("checks.name");
-    assertThat(checks).anyMatch(name -> name.contains("PostgreSQL"));
-    assertThat(checks).anyMatch(name -> name.contains("RabbitMQ"));
+    // Ready means able to accept: the database. The broker is health data, not readiness.
+    assertThat(readiness).anyMatch(name -> name.contains("PostgreSQL"));
+    assertThat(readiness).noneMatch(name -> name.contains("RabbitMQ"));
+    List<String> all =
+        Management.given()
+            .get("/q/health")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("checks.name");
+    assertThat(all).contains("RabbitMQ broker", "Dispatch consumers started");
+    assertThat(Metrics.sum("cascade_broker_publisher_connected")).isEqualTo(1);
   }
 
   @Test
