@@ -15,7 +15,8 @@
 # table of docs/reliability.md from the newest row of each scenario (bench/chaos/Report.java).
 #
 # Environment: CASCADE_BROKER_HEARTBEAT, CASCADE_BROKER_RECONNECT_INTERVAL,
-# CASCADE_BROKER_CONFIRM_TIMEOUT, CASCADE_BROKER_CONNECTION_TIMEOUT, CASCADE_DISPATCH_CONSUMERS
+# CASCADE_BROKER_CONFIRM_TIMEOUT, CASCADE_BROKER_CONNECTION_TIMEOUT, CASCADE_DISPATCH_CONSUMERS,
+# CASCADE_DRAIN_TIMEOUT
 # (service settings, defaults as in application.properties); CASCADE_SIMULATOR_LATENCY_MS
 # (provider answer time, 20 ms); CHAOS_RESULTS (rows file); CHAOS_REPORT (document to rewrite;
 # empty: none); CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a
@@ -44,12 +45,14 @@ export CASCADE_BROKER_RECONNECT_INTERVAL=${CASCADE_BROKER_RECONNECT_INTERVAL:-1s
 export CASCADE_BROKER_CONFIRM_TIMEOUT=${CASCADE_BROKER_CONFIRM_TIMEOUT:-5s}
 export CASCADE_BROKER_CONNECTION_TIMEOUT=${CASCADE_BROKER_CONNECTION_TIMEOUT:-5s}
 export CASCADE_DISPATCH_CONSUMERS=${CASCADE_DISPATCH_CONSUMERS:-2}
+export CASCADE_DRAIN_TIMEOUT=${CASCADE_DRAIN_TIMEOUT:-20s}
 # Providers answer after 20 ms, so that a crash catches some sends in flight.
 export CASCADE_SIMULATOR_LATENCY_MS=${CASCADE_SIMULATOR_LATENCY_MS:-20}
 replicas=3
 settings="heartbeat=$CASCADE_BROKER_HEARTBEAT reconnect=$CASCADE_BROKER_RECONNECT_INTERVAL"
 settings+=" confirm_timeout=$CASCADE_BROKER_CONFIRM_TIMEOUT connect_timeout=$CASCADE_BROKER_CONNECTION_TIMEOUT"
 settings+=" replicas=$replicas consumers=$CASCADE_DISPATCH_CONSUMERS provider_ms=$CASCADE_SIMULATOR_LATENCY_MS"
+settings+=" drain_timeout=$CASCADE_DRAIN_TIMEOUT"
 machine="$(nproc)cpu/$(free -g | awk '/^Mem:/ {print $2}')GiB/$(. /etc/os-release && echo "$ID$VERSION_ID")"
 machine+="/java$(java -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')"
 machine+="/rabbitmq$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-* | tail -n 1 | sed 's/.*-//')"
