@@ -47,6 +47,17 @@ public class Report {
             "Cascade stopped with `SIGTERM` (a rolling update), started again",
             "lost 0, 0 interrupted attempts"));
     SCENARIOS.put(
+        "pg-primary-kill",
+        new Scenario(
+            "HA database: `kill -9` of the primary's Patroni and PostgreSQL (a lost host), back 20 s"
+                + " later",
+            "lost 0, only `503` during the switch, RTO <= 10 s"));
+    SCENARIOS.put(
+        "pg-primary-crash",
+        new Scenario(
+            "HA database: `kill -9` of the primary's PostgreSQL (its Patroni stays)",
+            "lost 0, only `503` during the switch, RTO <= 10 s"));
+    SCENARIOS.put(
         "postgres-restart",
         new Scenario("PostgreSQL restarted", "lost 0, only `503` while it is down"));
     SCENARIOS.put(
@@ -134,8 +145,9 @@ public class Report {
       case "leader-kill", "connected-kill" -> nothingLost && rto < 1000;
       case "connected-freeze" -> nothingLost && rto < 5000;
       case "service-restart" -> nothingLost && row.get("interrupted_attempts").equals("0");
-      case "postgres-restart" ->
-          nothingLost && row.get("answers").matches("(202|503):\\d+(,(202|503):\\d+)*");
+      case "pg-primary-kill", "pg-primary-crash" ->
+          nothingLost && rto <= 10_000 && onlyAcceptedOrUnavailable(row);
+      case "postgres-restart" -> nothingLost && onlyAcceptedOrUnavailable(row);
       case "providers-down" ->
           nothingLost
               && row.get("failed").equals("0")
@@ -143,6 +155,11 @@ public class Report {
               && row.get("delivered").equals(row.get("accepted"));
       default -> nothingLost;
     };
+  }
+
+  /** Every request answered, and only with 202 or 503. */
+  private static boolean onlyAcceptedOrUnavailable(Map<String, String> row) {
+    return row.get("answers").matches("(202|503):\\d+(,(202|503):\\d+)*");
   }
 
   private static String settingsOf(Map<String, String> row) {

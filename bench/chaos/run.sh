@@ -7,6 +7,10 @@
 #              postgres-restart  providers-down   (default: all of them)
 #   service-restart stops the service gracefully (SIGTERM: it finishes the sends in hand) and
 #   starts it again; service-kill does it with kill -9.
+#   pg-primary-kill (the primary's host lost: its Patroni and PostgreSQL killed, back 20 s later)
+#   and pg-primary-crash (the primary's PostgreSQL killed, its Patroni stays) run the whole run
+#   on the highly available database of deploy/local/pg-cluster.sh (3 nodes, synchronous
+#   replication, HAProxy on 5440) instead of the machine's PostgreSQL; not in the default list.
 # Per scenario it prints one row and appends it to bench/results/chaos.txt: accepted, delivered,
 # failed, expired, lost (accepted but not final after recovery), interrupted attempts (sends whose
 # outcome was unknown at a crash: the only possible duplicate provider submissions), duplicate
@@ -69,9 +73,19 @@ work=target/chaos
 mkdir -p "$work"
 
 deploy/local/services.sh
+pg_cluster=deploy/local/pg-cluster.sh
+database=single
+for scenario in "${scenarios[@]}"; do [[ $scenario == pg-* ]] && database=ha; done
+if [ "$database" = ha ]; then
+  $pg_cluster stop >/dev/null 2>&1 || true
+  $pg_cluster start >/dev/null
+  export CASCADE_DB_PORT=$($pg_cluster port)
+fi
+export CASCADE_DB_PORT=${CASCADE_DB_PORT:-5432}
+settings+=" database=$database"
 # A fresh database for every run: results never depend on what earlier runs left behind.
 export CASCADE_DB_NAME=cascade_chaos
-psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $CASCADE_DB_NAME (FORCE)" \
+psql -h 127.0.0.1 -p "$CASCADE_DB_PORT" -U postgres -qc "DROP DATABASE IF EXISTS $CASCADE_DB_NAME (FORCE)" \
   -c "CREATE DATABASE $CASCADE_DB_NAME OWNER cascade"
 jar=target/quarkus-app/quarkus-run.jar
 if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
@@ -100,7 +114,9 @@ if [ "${CHAOS_KEEP:-0}" != "1" ]; then
   logs="$work/broker-logs/$(date -u +%Y%m%dT%H%M%S)"
   trap 'stop_service; mkdir -p "$logs"
     cp -r "${CASCADE_CLUSTER_DIR:-/tmp/cascade-rabbitmq-cluster}"/r* "$logs/" 2>/dev/null
-    rm -rf "$logs"/r*/mnesia; $cluster stop >/dev/null 2>&1 || true' EXIT
+    rm -rf "$logs"/r*/mnesia; $cluster stop >/dev/null 2>&1 || true
+    [ "$database" = ha ] && { cp -r "${CASCADE_PG_CLUSTER_DIR:-/tmp/cascade-pg-cluster}"/p*-log "$logs/" 2>/dev/null
+      $pg_cluster stop >/dev/null 2>&1; } || true' EXIT
 fi
 start_service
 
@@ -111,7 +127,7 @@ java bench/chaos/LoadGen.java "$base" "$(echo "$warmup" | sed -E 's/.*"apiKey":"
   "$rate" 10 "$work/warmup.csv" >/dev/null 2>&1
 sleep 3
 
-psql_q() { psql -h 127.0.0.1 -U cascade -d "$CASCADE_DB_NAME" -qtA -c "$1"; }
+psql_q() { psql -h 127.0.0.1 -p "$CASCADE_DB_PORT" -U cascade -d "$CASCADE_DB_NAME" -qtA -c "$1"; }
 connected_node() {
   grep "publisher connected to" "$work/service.log" | tail -n 1 | sed -E 's/.*127\.0\.0\.1:570([0-9]).*/\1/'
 }
@@ -133,6 +149,8 @@ inject() {
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
     service-kill) kill -9 "$service"; sleep 1; start_service ;;
     service-restart) kill -TERM "$service"; wait "$service" || true; start_service ;;
+    pg-primary-kill) n=$($pg_cluster primary); $pg_cluster kill "$n"; sleep 20; $pg_cluster restart "$n" ;;
+    pg-primary-crash) n=$($pg_cluster primary); $pg_cluster crash "$n"; sleep 20 ;;
     postgres-restart) pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main restart ;;
     providers-down) simulators fail; sleep 30; simulators ok ;;
     *) echo "unknown scenario $1" >&2; exit 2 ;;
