@@ -8,8 +8,11 @@ import java.util.Set;
 /** Tells failures caused by an unreachable or restarting database from other errors. */
 public final class DatabaseFailures {
 
-  // SQLSTATE class 08 (connection exception) and the shutdown / recovery codes of class 57.
-  private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+  // SQLSTATE class 08 (connection exception), the shutdown / recovery codes of class 57, too many
+  // connections, and 25006 (read-only transaction): during a failover the proxy may hand over a
+  // node a moment before its promotion completes, when it is still a standby.
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of("57P01", "57P02", "57P03", "53300", "25006");
 
   private DatabaseFailures() {}
 

@@ -40,6 +40,8 @@ public class Outbox {
   private static final Logger LOG = Logger.getLogger(Outbox.class);
 
   private static final long WRITE_BACK_INTERVAL_MS = 50;
+  // One relay run's longest stretch; the next run, an interval later, goes on where it stopped.
+  private static final Duration RELAY_RUN_BUDGET = Duration.ofSeconds(10);
   private static final long FAIR_SHARE_INTERVAL_MS = 50;
   private static final int RENEW_BATCH = 2_000;
   private static final Map<Priority, Long> UNKNOWN_DEPTHS =
@@ -233,6 +235,20 @@ public class Outbox {
   Uni<Void> relay() {
     // Messages waiting for their turn have their lease renewed, so they come here only when the
     // replica holding them stopped (or could not reach the database to renew).
+    return relayBatches(System.nanoTime() + RELAY_RUN_BUDGET.toNanos())
+        .onFailure()
+        .invoke(failure -> LOG.warnf("outbox relay run failed: %s", failure.toString()))
+        .onFailure()
+        .recoverWithNull()
+        .replaceWithVoid();
+  }
+
+  /**
+   * Publishes due messages a batch at a time for as long as batches come full and the broker
+   * confirms them, until {@code deadlineNanos}: a backlog (a broker outage's accepts, the stall
+   * watchdog's redrive) drains at the broker's pace, not one batch per interval.
+   */
+  private Uni<Void> relayBatches(long deadlineNanos) {
     return store
         .claimDue(config.relayBatchSize(), config.publishLease())
         .flatMap(
@@ -241,16 +257,19 @@ public class Outbox {
                 return Uni.createFrom().voidItem();
               }
               LOG.infof("relay publishes %d overdue message(s)", due.size());
-              return publishAll(due);
-            })
-        .onFailure()
-        .invoke(failure -> LOG.warnf("outbox relay run failed: %s", failure.toString()))
-        .onFailure()
-        .recoverWithNull()
-        .replaceWithVoid();
+              return publishAll(due)
+                  .flatMap(
+                      allConfirmed ->
+                          allConfirmed
+                                  && due.size() == config.relayBatchSize()
+                                  && System.nanoTime() < deadlineNanos
+                              ? relayBatches(deadlineNanos)
+                              : Uni.createFrom().voidItem());
+            });
   }
 
-  private Uni<Void> publishAll(List<Publication> due) {
+  /** Publishes and writes back the broker's answers; whether it confirmed every one. */
+  private Uni<Boolean> publishAll(List<Publication> due) {
     List<Publication> ok = Collections.synchronizedList(new ArrayList<>());
     List<Publication> failed = Collections.synchronizedList(new ArrayList<>());
     List<Uni<Void>> publications =
@@ -269,7 +288,8 @@ public class Outbox {
         .all(publications)
         .andFailFast()
         .flatMap(ignored -> store.markConfirmed(ok))
-        .flatMap(ignored -> store.retryLater(failed, config.retryDelay()));
+        .flatMap(ignored -> store.retryLater(failed, config.retryDelay()))
+        .map(ignored -> failed.isEmpty());
   }
 
   private static <T> List<T> drain(ConcurrentLinkedQueue<T> queue) {
