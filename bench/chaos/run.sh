@@ -7,6 +7,8 @@
 #              postgres-restart  providers-down   (default: all of them)
 #   service-restart stops the service gracefully (SIGTERM: it finishes the sends in hand) and
 #   starts it again; service-kill does it with kill -9.
+#   majority-kill kills the queue leader's node and one more for 30 s (the third pauses: no
+#   majority), all-nodes-kill all three for 30 s; both then restart them; not in the default list.
 #   pg-primary-kill (the primary's host lost: its Patroni and PostgreSQL killed, back 20 s later)
 #   and pg-primary-crash (the primary's PostgreSQL killed, its Patroni stays) run the whole run
 #   on the highly available database of deploy/local/pg-cluster.sh (3 nodes, synchronous
@@ -145,6 +147,12 @@ simulators() {
 inject() {
   case $1 in
     leader-kill) n=$(leader_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
+    majority-kill) n=$(leader_node); m=$((n % 3 + 1)); $cluster kill "$n"; $cluster kill "$m"
+      sleep 30; $cluster restart "$n" & first=$!; $cluster restart "$m"; wait "$first" ;;
+    all-nodes-kill) for n in 1 2 3; do $cluster kill "$n"; done
+      # Together: a node started alone after a full stop waits for its peers' tables.
+      sleep 30; $cluster restart 1 & first=$!; $cluster restart 2 & second=$!
+      $cluster restart 3; wait "$first" "$second" ;;
     connected-kill) n=$(connected_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
     service-kill) kill -9 "$service"; sleep 1; start_service ;;
