@@ -38,6 +38,16 @@ public class Report {
         new Scenario(
             "`SIGSTOP` of the publisher's node for 30 s, then `SIGCONT`", "lost 0, RTO < 5 s"));
     SCENARIOS.put(
+        "majority-kill",
+        new Scenario(
+            "`kill -9` of the queue leader's node and one more (no majority) for 30 s, then back",
+            "lost 0, intake continues, delivery resumes within 5 s of the broker's return"));
+    SCENARIOS.put(
+        "all-nodes-kill",
+        new Scenario(
+            "`kill -9` of all three nodes for 30 s, then back",
+            "lost 0, intake continues, delivery resumes within 5 s of the broker's return"));
+    SCENARIOS.put(
         "service-kill",
         new Scenario(
             "`kill -9` of Cascade, restarted at once", "lost 0, RTO = the restart"));

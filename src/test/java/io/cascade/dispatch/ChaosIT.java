@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short chaos runs of the build ({@code bench/chaos/run.sh}, 20 msg/s for 20 s each scenario):
- * the packaged service on a local 3-node RabbitMQ cluster with the queue leader's node killed, the
- * service killed and restarted, and the service stopped gracefully (SIGTERM) and restarted; then on
- * the highly available database (three Patroni nodes behind HAProxy) with the primary's host
- * killed. Each fails if any message answered 202 is lost; the graceful stop also if it cut off a
- * send (providers answer after 300 ms there, so that several sends are in hand at the SIGTERM), the
+ * the packaged service on a local 3-node RabbitMQ cluster with the queue leader's node killed, two
+ * of the three nodes killed for 30 s (no majority: intake goes on into the outbox), the service
+ * killed and restarted, and the service stopped gracefully (SIGTERM) and restarted; then on the
+ * highly available database (three Patroni nodes behind HAProxy) with the primary's host killed.
+ * Each fails if any message answered 202 is lost; the graceful stop also if it cut off a send
+ * (providers answer after 300 ms there, so that several sends are in hand at the SIGTERM), the
  * database failover also if any request got another answer than 202 or 503.
  */
 class ChaosIT {
@@ -48,10 +49,11 @@ class ChaosIT {
             "broker-and-service",
             Map.of("CASCADE_SIMULATOR_LATENCY_MS", "300"),
             "leader-kill",
+            "majority-kill",
             "service-kill",
             "service-restart");
 
-    Row graceful = results.get(2);
+    Row graceful = results.get(3);
     assertThat(graceful.scenario()).isEqualTo("service-restart");
     assertThat(graceful.interrupted())
         .as("sends cut off by the graceful stop (each a possible duplicate SMS)")
