@@ -144,15 +144,27 @@ simulators() {
   done
 }
 
+# Waits until one of these cluster nodes accepts AMQP connections (at most 2 minutes).
+listening() {
+  for _ in $(seq 1 1200); do
+    for n in "$@"; do (exec 3<>"/dev/tcp/127.0.0.1/570$n") 2>/dev/null && return 0; done
+    sleep 0.1
+  done
+}
+
 inject() {
   case $1 in
     leader-kill) n=$(leader_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
+    # The broker is back when a restarted node opens its AMQP port (it boots only once a
+    # majority is up): returned_at, for the row.
     majority-kill) n=$(leader_node); m=$((n % 3 + 1)); $cluster kill "$n"; $cluster kill "$m"
-      sleep 30; $cluster restart "$n" & first=$!; $cluster restart "$m"; wait "$first" ;;
+      sleep 30; $cluster restart "$n" & first=$!; $cluster restart "$m" & second=$!
+      listening "$n" "$m"; returned_at=$(date +%s.%N); wait "$first" "$second" ;;
     all-nodes-kill) for n in 1 2 3; do $cluster kill "$n"; done
       # Together: a node started alone after a full stop waits for its peers' tables.
       sleep 30; $cluster restart 1 & first=$!; $cluster restart 2 & second=$!
-      $cluster restart 3; wait "$first" "$second" ;;
+      $cluster restart 3 & third=$!
+      listening 1 2 3; returned_at=$(date +%s.%N); wait "$first" "$second" "$third" ;;
     connected-kill) n=$(connected_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
     service-kill) kill -9 "$service"; sleep 1; start_service ;;
@@ -176,6 +188,7 @@ for scenario in "${scenarios[@]}"; do
     >"$work/$scenario.load" 2>&1 &
   load=$!
   sleep $((seconds / 4))
+  returned_at=""
   inject "$scenario"
   wait "$load"
   load_summary=$(cat "$work/$scenario.load")
@@ -221,7 +234,14 @@ for scenario in "${scenarios[@]}"; do
   row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
   row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
   row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven delivery_rto_ms=$delivery_rto"
-  row+=" max_latency_ms=$max_latency $settings machine=$machine"
+  # After a broker outage: from the nodes being up again to the first delivery after that.
+  resumed="-"
+  if [ -n "$returned_at" ]; then
+    resumed=$(psql_q "SELECT coalesce(round((extract(epoch FROM min(a.ended_at)) - $returned_at) * 1000), -1)
+      FROM attempt a JOIN message m ON m.id = a.message_id
+      WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED' AND a.ended_at > to_timestamp($returned_at)")
+  fi
+  row+=" max_latency_ms=$max_latency delivery_after_return_ms=$resumed $settings machine=$machine"
   echo "$row"
   echo "$row" >>"$results"
 done

@@ -38,7 +38,7 @@ public class BrokerHealthCheck implements AsyncHealthCheck {
     Gauge.builder("cascade.broker.consumers", consumers, QuorumQueueConnector::started)
         .description("Dispatch consumers started")
         .register(registry);
-    Gauge.builder("cascade.broker.consumers.subscribed", consumers, c -> c.consuming())
+    Gauge.builder("cascade.broker.consumers.subscribed", consumers, QuorumQueueConnector::consuming)
         .description("Dispatch consumers subscribed to their queue right now")
         .register(registry);
   }
