@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -45,8 +44,9 @@ import org.jboss.logging.Logger;
  * overtook the provider's answer to the send is kept unmatched and applied as soon as the
  * provider's answer is stored ({@link #idsStored}); should that be missed (the answer was stored by
  * another replica, or just before the receipt committed), {@link #matchPending} tries it again
- * after 1 s, 2 s, 4 s ... (at most 5 min apart), so that receipts for ids Cascade never sent cost
- * little.
+ * after 1 s, 2 s, 4 s ... for as long as a part registered later could still be its own (twice
+ * {@link #OVERTAKE_LIMIT}), so that receipts for ids Cascade never sent, and repeats of receipts
+ * already applied, cost a handful of tries.
  *
  * <p>Applying is monotonic per SMS part and per attempt (see {@link PartReceipts}): the message
  * rows are locked in id order before the parts are read, so receipts for the parts of one long SMS
@@ -60,13 +60,14 @@ import org.jboss.logging.Logger;
 public class ReceiptInbox implements ReceiptSink {
 
   private static final Logger LOG = Logger.getLogger(ReceiptInbox.class);
-  // How long after this replica stored an unmatched receipt stored ids are looked up for it; later
-  // the matcher's retries are enough (a receipt that overtook its answer is matched within ms).
-  private static final long OVERTAKEN_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
   // How long after a receipt a part may be registered and still be the one it names. A receipt
   // overtakes the stored answer to its send by milliseconds (both wait for the same database), so
-  // a part registered later is a newer send that reused the id, not this receipt's.
+  // a part registered later is a newer send that reused the id, not this receipt's. It also bounds
+  // how long stored ids are looked up for this replica's unmatched receipts (idsStored).
   private static final Duration OVERTAKE_LIMIT = Duration.ofSeconds(60);
+  // Unmatched receipts are tried again until then: with the retries doubling, the last one comes
+  // after the latest registration that could still be the receipt's part.
+  private static final Duration RETRY_FOR = OVERTAKE_LIMIT.multipliedBy(2);
 
   private final Pool database;
   private final ReceiptStore receipts;
@@ -77,7 +78,7 @@ public class ReceiptInbox implements ReceiptSink {
   private final GroupCommit<Receipt, Optional<Transition>> inbound;
   private final GroupCommit<ProviderMessageId, Boolean> overtaken;
   private final Duration matchWindow;
-  private volatile long lastUnmatchedNanos = System.nanoTime() - OVERTAKEN_WINDOW_NANOS;
+  private volatile long lastUnmatchedNanos = System.nanoTime() - OVERTAKE_LIMIT.toNanos();
 
   ReceiptInbox(
       Pool database,
@@ -118,7 +119,7 @@ public class ReceiptInbox implements ReceiptSink {
 
   @Override
   public void idsStored(List<ProviderMessageId> ids) {
-    if (ids.isEmpty() || System.nanoTime() - lastUnmatchedNanos > OVERTAKEN_WINDOW_NANOS) {
+    if (ids.isEmpty() || System.nanoTime() - lastUnmatchedNanos > OVERTAKE_LIMIT.toNanos()) {
       return; // no receipt overtook a send here lately: nothing to look for
     }
     for (ProviderMessageId id : ids) {
@@ -161,15 +162,16 @@ public class ReceiptInbox implements ReceiptSink {
 
   /**
    * Applies stored receipts that were not matched yet and whose attempt is now known, up to {@code
-   * limit} in one transaction; receipts another replica holds are skipped, and those older than the
-   * match window are left alone (unknown ids stay visible in the table). The number matched.
+   * limit} in one transaction; receipts another replica holds are skipped, and those older than
+   * {@link #RETRY_FOR} are left alone (no part can be theirs any more; they stay visible in the
+   * table). The number matched.
    */
   public Uni<Integer> matchPending(int limit) {
     return database
         .withTransaction(
             connection ->
                 receipts
-                    .claimPending(connection, matchWindow.toSeconds(), limit)
+                    .claimPending(connection, RETRY_FOR, limit)
                     .flatMap(pending -> applyClaimed(connection, pending)))
         .map(
             applied -> {

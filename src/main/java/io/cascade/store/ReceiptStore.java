@@ -103,7 +103,7 @@ public class ReceiptStore {
           + " ON r.provider = f.provider AND r.provider_message_id = f.form"
           + " WHERE r.attempt_id IS NULL AND r.received_at > now() - make_interval(secs => $3)"
           + " ORDER BY r.received_at, r.id FOR UPDATE OF r SKIP LOCKED";
-  // 1 s, 2 s, 4 s ... up to 5 min between tries of a receipt whose id is still unknown.
+  // 1 s, 2 s, 4 s ... between tries of a receipt whose id is still unknown.
   private static final String MATCH_LATER =
       "UPDATE receipt SET match_tries = match_tries + 1,"
           + " next_match_at = now() + make_interval(secs => LEAST(power(2, match_tries), 300))"
@@ -242,13 +242,13 @@ public class ReceiptStore {
   }
 
   /**
-   * Locks up to {@code limit} unmatched receipts younger than {@code maxAgeSeconds} that are due
-   * for another try; receipts another transaction holds are skipped.
+   * Locks up to {@code limit} unmatched receipts younger than {@code maxAge} that are due for
+   * another try; receipts another transaction holds are skipped.
    */
-  public Uni<List<Stored>> claimPending(SqlConnection connection, long maxAgeSeconds, int limit) {
+  public Uni<List<Stored>> claimPending(SqlConnection connection, Duration maxAge, int limit) {
     return connection
         .preparedQuery(CLAIM_PENDING)
-        .execute(Tuple.of((double) maxAgeSeconds, limit))
+        .execute(Tuple.of(maxAge.toMillis() / 1000.0, limit))
         .map(ReceiptStore::stored);
   }
 

@@ -48,9 +48,11 @@ public class KeyResource {
       @Size(max = 100) @PlainText @Schema(description = "What the key is for, up to 100 characters")
           String name) {
 
-    /** The name to store: the one given, else a default. */
-    String nameOr(String fallback) {
-      return name == null || name.isBlank() ? fallback : name.trim();
+    /** The name to store for {@code request} (which may be absent): the one given, else "key". */
+    static String nameOf(NewKey request) {
+      return request == null || request.name == null || request.name.isBlank()
+          ? "key"
+          : request.name.trim();
     }
   }
 
@@ -71,7 +73,7 @@ public class KeyResource {
       content = @Content(schema = @Schema(implementation = TenantKeys.CreatedKey.class)))
   @APIResponse(responseCode = "409", description = "The tenant holds the most keys allowed")
   public Uni<Response> create(@Valid NewKey request) {
-    String name = request == null ? "key" : request.nameOr("key");
+    String name = NewKey.nameOf(request);
     return keys.create(tenant.id(), name)
         .map(
             created ->

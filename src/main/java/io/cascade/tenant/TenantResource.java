@@ -233,7 +233,7 @@ public class TenantResource {
   @APIResponse(responseCode = "404", description = "No such tenant")
   @APIResponse(responseCode = "409", description = "The tenant holds the most keys allowed")
   public Uni<Response> createKey(@PathParam("id") String id, @Valid KeyResource.NewKey request) {
-    String name = request == null ? "key" : request.nameOr("key");
+    String name = KeyResource.NewKey.nameOf(request);
     return find(id)
         .flatMap(tenant -> keys.create(tenant.id, name))
         .map(

@@ -40,7 +40,8 @@ class TenantDisableTest {
   }
 
   @Test
-  void aDisabledTenantsCallsAreRefusedAndItsMessagesHeldUntilItIsEnabled() {
+  void aDisabledTenantsCallsAreRefusedAndItsMessagesHeldUntilItIsEnabled()
+      throws InterruptedException {
     TestApi.Tenant tenant = TestApi.newTenant();
     TestApi.Tenant other = TestApi.newTenant();
     simulator("sms", "fail", 0); // the message waits between walks of its route
@@ -68,7 +69,7 @@ class TenantDisableTest {
     awaitStatus(other.key(), othersMessage, "delivered");
 
     // Providers are fine again, yet nothing is sent for the disabled tenant.
-    sleep(Duration.ofSeconds(3));
+    Thread.sleep(3_000);
     assertThat(status(id)).isEqualTo("WAITING");
     assertThat(attempts(id))
         .isLessThanOrEqualTo(attemptsWhenDisabled + 1); // one may have been under way
@@ -178,14 +179,5 @@ class TenantDisableTest {
         .iterator()
         .next()
         .getInteger(0);
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
