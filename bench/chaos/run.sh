@@ -218,9 +218,12 @@ for scenario in "${scenarios[@]}"; do
       JOIN message m ON m.id = a.message_id
       WHERE m.tenant_id = '$tenant_id' AND a.status IN ('DELIVERED', 'SENT')
       GROUP BY a.message_id HAVING count(*) > 1) twice")
-  # Messages the broker confirmed but never delivered, brought back by the stall watchdog.
+  # Messages the broker confirmed but never delivered, brought back by the stall watchdog (passed
+  # on their queue by later ones, or untouched past the stall limit).
   redriven=$(tail -n +"$((log_start + 1))" "$work/service.log" |
-    sed -nE 's/.* ([0-9]+) message\(s\) untouched by any dispatcher.*/\1/p' | awk '{n += $1} END {print n + 0}')
+    sed -nE 's/.* ([0-9]+) message\(s\) (untouched by any dispatcher|passed on their queue).*/\1/p' |
+    awk '{n += $1} END {print n + 0}')
+  recycles=$(tail -n +"$((log_start + 1))" "$work/service.log" | grep -c 'reconnects: no delivery for' || true)
   # Gaps between deliveries while the load ran; stragglers after it show in max_latency_ms.
   load_end=$(awk -F, 'NR > 1 && $2 > max {max = $2} END {printf "%.3f", max / 1000}' "$work/$scenario.csv")
   delivery_rto=$(psql_q "SELECT coalesce(round(max(gap) * 1000), 0) FROM (
@@ -233,7 +236,7 @@ for scenario in "${scenarios[@]}"; do
   row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
   row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
   row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
-  row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven delivery_rto_ms=$delivery_rto"
+  row+=" duplicate_deliveries=$duplicate_deliveries redriven=$redriven consumer_recycles=$recycles delivery_rto_ms=$delivery_rto"
   # After a broker outage: from the nodes being up again to the first delivery after that.
   resumed="-"
   if [ -n "$returned_at" ]; then

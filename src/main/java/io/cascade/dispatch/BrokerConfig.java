@@ -69,6 +69,14 @@ public interface BrokerConfig {
   @WithDefault("10s")
   Duration heartbeat();
 
+  /**
+   * How long a consumer with room for more deliveries may receive none while its queue has ready
+   * messages before it drops its connection and consumes anew, so that the broker releases what it
+   * may hold for it. Longer than a healthy pause between deliveries under load.
+   */
+  @WithDefault("5s")
+  Duration consumerIdleLimit();
+
   /** Most publications awaiting a confirm; beyond it new ones fail fast and wait for the relay. */
   @WithDefault("10000")
   int maxPendingConfirms();

@@ -54,6 +54,18 @@ public interface DispatchConfig {
   Duration stallCheckInterval();
 
   /**
+   * How far a queue must have come past a message still on it before the message counts as held by
+   * the broker for no consumer and is published again ({@link QueueProgress}): more than the time a
+   * delivery takes to reach a dispatcher's claim and more than the replicas' clocks differ.
+   */
+  @WithDefault("2s")
+  Duration passedMargin();
+
+  /** How often the queues' progress is compared with the messages on them. */
+  @WithDefault("1s")
+  Duration passedCheckInterval();
+
+  /**
    * How long a stopping service (SIGTERM) waits for the deliveries in its hands to finish: it takes
    * no new ones, sends, records and acks those it has, then closes. Longer than a provider's whole
    * budget for one send, shorter than the platform's grace period (Kubernetes: {@code

@@ -11,6 +11,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -48,14 +49,20 @@ public class DispatchPublisher {
   private final BrokerConfig config;
   private final BrokerTopology topology;
   private final BrokerConnections connections;
+  private final QueueProgress progress;
   private final ThreadPoolExecutor io;
   private final ThreadPoolExecutor inspection;
   private volatile ConfirmingChannel current;
   private long lastConnectAttemptNanos;
   private Address lastDroppedNode;
 
-  DispatchPublisher(BrokerConfig config, BrokerTopology topology, BrokerConnections connections) {
+  DispatchPublisher(
+      BrokerConfig config,
+      BrokerTopology topology,
+      BrokerConnections connections,
+      QueueProgress progress) {
     this.config = config;
+    this.progress = progress;
     this.topology = topology;
     this.connections = connections;
     this.io =
@@ -85,10 +92,13 @@ public class DispatchPublisher {
             });
   }
 
-  /** Publishes one message id to its class's queue; completes when the broker confirmed it. */
-  public Uni<Void> publish(UUID messageId, Priority priority) {
+  /**
+   * Publishes one message id to its class's queue; completes when the broker confirmed it, with the
+   * time the publication was stamped with ({@link QueueProgress}).
+   */
+  public Uni<Instant> publish(UUID messageId, Priority priority) {
     String routingKey = config.routingKeyOf(priority);
-    CompletableFuture<Void> confirmed = new CompletableFuture<>();
+    CompletableFuture<Instant> confirmed = new CompletableFuture<>();
     AtomicReference<ConfirmingChannel> usedChannel = new AtomicReference<>();
     try {
       io.execute(
@@ -160,8 +170,10 @@ public class DispatchPublisher {
               Channel asking = channel.inspector();
               Map<Priority, Long> ready = new EnumMap<>(Priority.class);
               for (Priority priority : Priority.values()) {
-                long count = asking.queueDeclarePassive(config.queueOf(priority)).getMessageCount();
+                String queue = config.queueOf(priority);
+                long count = asking.queueDeclarePassive(queue).getMessageCount();
                 ready.put(priority, count);
+                progress.observed(queue, count, System.currentTimeMillis());
               }
               counts.complete(ready);
             } catch (IOException | RuntimeException e) {
@@ -180,7 +192,7 @@ public class DispatchPublisher {
 
   /** Publishes on the current channel (opening one if needed) and returns it, or null. */
   private ConfirmingChannel publishOnIoThread(
-      String messageId, String routingKey, CompletableFuture<Void> confirmed) {
+      String messageId, String routingKey, CompletableFuture<Instant> confirmed) {
     try {
       ConfirmingChannel channel = openChannelIfNeeded();
       channel.publish(messageId, routingKey, confirmed);
@@ -285,11 +297,17 @@ public class DispatchPublisher {
       return inspector;
     }
 
-    void publish(String messageId, String routingKey, CompletableFuture<Void> confirmed)
+    void publish(String messageId, String routingKey, CompletableFuture<Instant> confirmed)
         throws IOException {
+      // Stamped as late as possible: the stamp says the message is on the queue from about then.
+      long stamp = System.currentTimeMillis();
       AMQP.BasicProperties properties =
-          MessageProperties.PERSISTENT_TEXT_PLAIN.builder().messageId(messageId).build();
-      pending.put(channel.getNextPublishSeqNo(), new Pending(messageId, confirmed));
+          MessageProperties.PERSISTENT_TEXT_PLAIN
+              .builder()
+              .messageId(messageId)
+              .headers(Map.of(QueueProgress.STAMP_HEADER, stamp))
+              .build();
+      pending.put(channel.getNextPublishSeqNo(), new Pending(messageId, stamp, confirmed));
       channel.basicPublish(
           config.exchange(),
           routingKey,
@@ -308,7 +326,7 @@ public class DispatchPublisher {
           publication.confirmed.completeExceptionally(
               new PublishException("unroutable: is the dispatch queue declared?"));
         } else {
-          publication.confirmed.complete(null);
+          publication.confirmed.complete(Instant.ofEpochMilli(publication.stamp));
         }
       }
       settled.clear();
@@ -329,7 +347,7 @@ public class DispatchPublisher {
     }
   }
 
-  private record Pending(String messageId, CompletableFuture<Void> confirmed) {}
+  private record Pending(String messageId, long stamp, CompletableFuture<Instant> confirmed) {}
 
   /** A publication the broker did not confirm; the outbox relay will try it again. */
   public static final class PublishException extends RuntimeException {

@@ -4,6 +4,7 @@ import io.cascade.message.MessageAccepted;
 import io.cascade.message.Priority;
 import io.cascade.store.PublicationStore;
 import io.cascade.store.PublicationStore.Publication;
+import io.cascade.store.PublicationStore.Queued;
 import io.cascade.tenant.TenantEnabled;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +56,7 @@ public class Outbox {
   private long fairShareTimer;
   private long renewTimer;
   private final FairShare fairShare;
-  private final ConcurrentLinkedQueue<Publication> confirmed = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Queued> confirmed = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Publication> unconfirmed = new ConcurrentLinkedQueue<>();
 
   Outbox(PublicationStore store, DispatchPublisher publisher, OutboxConfig config) {
@@ -109,7 +110,9 @@ public class Outbox {
     publisher
         .publish(publication.messageId(), publication.priority())
         .subscribe()
-        .with(ignored -> confirmed.add(publication), failure -> unconfirmed.add(publication));
+        .with(
+            stamp -> confirmed.add(new Queued(publication, stamp)),
+            failure -> unconfirmed.add(publication));
   }
 
   /** Every 50 ms (the scheduler's floor is 1 s), write back what the broker confirmed. */
@@ -270,15 +273,15 @@ public class Outbox {
 
   /** Publishes and writes back the broker's answers; whether it confirmed every one. */
   private Uni<Boolean> publishAll(List<Publication> due) {
-    List<Publication> ok = Collections.synchronizedList(new ArrayList<>());
+    List<Queued> ok = Collections.synchronizedList(new ArrayList<>());
     List<Publication> failed = Collections.synchronizedList(new ArrayList<>());
-    List<Uni<Void>> publications =
+    List<Uni<Instant>> publications =
         due.stream()
             .map(
                 publication ->
                     publisher
                         .publish(publication.messageId(), publication.priority())
-                        .invoke(() -> ok.add(publication))
+                        .invoke(stamp -> ok.add(new Queued(publication, stamp)))
                         .onFailure()
                         .invoke(failure -> failed.add(publication))
                         .onFailure()

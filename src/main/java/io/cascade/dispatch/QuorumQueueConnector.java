@@ -4,6 +4,7 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
+import io.cascade.observability.CascadeMetrics;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
@@ -16,8 +17,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,13 +65,22 @@ public class QuorumQueueConnector implements InboundConnector {
   private final BrokerConnections connections;
   private final BrokerConfig config;
   private final Vertx vertx;
+  private final QueueProgress progress;
+  private final CascadeMetrics metrics;
   private final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
 
-  QuorumQueueConnector(BrokerConnections connections, BrokerConfig config, Vertx vertx) {
+  QuorumQueueConnector(
+      BrokerConnections connections,
+      BrokerConfig config,
+      Vertx vertx,
+      QueueProgress progress,
+      CascadeMetrics metrics) {
+    this.metrics = metrics;
     this.connections = connections;
     this.config = config;
     this.vertx = vertx;
+    this.progress = progress;
   }
 
   @Override
@@ -120,6 +133,13 @@ public class QuorumQueueConnector implements InboundConnector {
     return consumers.stream().mapToInt(QueueConsumer::inHand).sum();
   }
 
+  /** The messages of the deliveries handed to the dispatcher and not settled yet. */
+  public Set<UUID> messagesInHand() {
+    Set<UUID> ids = new HashSet<>();
+    consumers.forEach(consumer -> consumer.messagesInHand(ids));
+    return ids;
+  }
+
   @PreDestroy
   void close() {
     consumers.forEach(QueueConsumer::close);
@@ -141,6 +161,7 @@ public class QuorumQueueConnector implements InboundConnector {
     private boolean reconnecting;
     private volatile boolean closed;
     private volatile boolean draining;
+    private volatile long lastDeliveryNanos = System.nanoTime();
     // Deliveries handed to the dispatcher and not settled yet, to spot one that never finishes.
     private final Map<Outstanding, Long> outstanding = new ConcurrentHashMap<>();
 
@@ -161,14 +182,26 @@ public class QuorumQueueConnector implements InboundConnector {
 
     void start() {
       io.execute(this::connect);
-      io.scheduleWithFixedDelay(this::checkProgress, 10, 10, TimeUnit.SECONDS);
+      io.scheduleWithFixedDelay(this::checkProgress, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
-     * Warns, once per delivery, about deliveries received over 30 s ago and not settled yet: a
-     * diagnosis for messages that the broker confirmed and nobody processed (docs/reliability.md).
+     * Consumes anew when the broker stopped sending while the queue has ready messages and this
+     * consumer has room for more: the broker may be holding deliveries for this consumer that never
+     * reach it (RabbitMQ 3.10 after a leader election keeps such "orphaned" deliveries until the
+     * consumer's channel closes), and closing the channel makes it release them. Also warns, once
+     * per delivery, about deliveries received over 30 s ago and not settled yet.
      */
     private void checkProgress() {
+      Duration idleLimit = config.consumerIdleLimit();
+      if (!draining
+          && isConsuming()
+          && inHand() < prefetch
+          && System.nanoTime() - lastDeliveryNanos > idleLimit.toNanos()
+          && progress.readyThroughout(queue, idleLimit, System.currentTimeMillis())) {
+        metrics.consumerRecycled(queue);
+        reconnectLater("no delivery for " + idleLimit + " while the queue has ready messages");
+      }
       long limit = System.nanoTime() - TimeUnit.SECONDS.toNanos(30);
       outstanding.forEach(
           (delivery, since) -> {
@@ -183,6 +216,16 @@ public class QuorumQueueConnector implements InboundConnector {
 
     int inHand() {
       return outstanding.size();
+    }
+
+    void messagesInHand(Set<UUID> ids) {
+      for (Outstanding delivery : outstanding.keySet()) {
+        try {
+          ids.add(UUID.fromString(delivery.messageId()));
+        } catch (IllegalArgumentException e) {
+          // not a message id: the consumer drops it
+        }
+      }
     }
 
     /** Cancels the subscription; deliveries already sent by the broker are still processed. */
@@ -241,6 +284,7 @@ public class QuorumQueueConnector implements InboundConnector {
             (tag, delivery) -> emit(opening, delivery),
             tag -> reconnectLater("consumer cancelled by the broker"));
         lastNode = BrokerConnections.nodeOf(opened);
+        lastDeliveryNanos = System.nanoTime();
         channel = opening;
         LOG.infof("%s consumes %s on %s", name, queue, lastNode);
       } catch (IOException | RuntimeException | TimeoutException e) {
@@ -268,6 +312,11 @@ public class QuorumQueueConnector implements InboundConnector {
     }
 
     private void emit(Channel from, Delivery delivery) {
+      lastDeliveryNanos = System.nanoTime();
+      Map<String, Object> headers = delivery.getProperties().getHeaders();
+      if (headers != null && headers.get(QueueProgress.STAMP_HEADER) instanceof Number stamp) {
+        progress.received(queue, stamp.longValue());
+      }
       String messageId = new String(delivery.getBody(), StandardCharsets.US_ASCII);
       Outstanding received =
           new Outstanding(from, delivery.getEnvelope().getDeliveryTag(), messageId);

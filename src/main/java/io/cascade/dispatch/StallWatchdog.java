@@ -1,19 +1,31 @@
 package io.cascade.dispatch;
 
+import io.cascade.message.Priority;
 import io.cascade.observability.CascadeMetrics;
 import io.cascade.store.PublicationStore;
+import io.cascade.store.PublicationStore.Publication;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
 import org.jboss.logging.Logger;
 
 /**
- * Puts back on the queue messages that the broker confirmed but no dispatcher has touched for
- * longer than the stall limit: not yet final, no publication pending, no live claim. The stored
+ * Puts back on the queue messages that the broker confirmed but no dispatcher took. The stored
  * state is the truth and the queue only a wake-up call, so a queue entry lost or held by a broker
  * fault (or dead-lettered after too many deliveries) delays a message but never strands it.
  * Republishing is harmless: the dispatcher deduplicates by the stored state.
+ *
+ * <p>Two checks: every second, the messages still on a queue that the queue has passed ({@link
+ * QueueProgress}: it handed out later ones, or counted itself empty, more than the margin after
+ * them), which finds entries a broker fault left with no consumer within seconds; and, for whatever
+ * that cannot see, every message not final, with no publication pending and no live claim, that no
+ * dispatcher touched for longer than the stall limit.
  */
 @ApplicationScoped
 public class StallWatchdog {
@@ -26,15 +38,70 @@ public class StallWatchdog {
 
   private final PublicationStore store;
   private final DispatchConfig config;
-  private final OutboxConfig outbox;
+  private final OutboxConfig outboxConfig;
   private final CascadeMetrics metrics;
+  private final QueueProgress progress;
+  private final QuorumQueueConnector consumers;
+  private final BrokerConfig broker;
+  private final Outbox outbox;
 
   StallWatchdog(
-      PublicationStore store, DispatchConfig config, OutboxConfig outbox, CascadeMetrics metrics) {
+      PublicationStore store,
+      DispatchConfig config,
+      OutboxConfig outboxConfig,
+      CascadeMetrics metrics,
+      QueueProgress progress,
+      @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers,
+      BrokerConfig broker,
+      Outbox outbox) {
     this.store = store;
     this.config = config;
-    this.outbox = outbox;
+    this.outboxConfig = outboxConfig;
     this.metrics = metrics;
+    this.progress = progress;
+    this.consumers = consumers;
+    this.broker = broker;
+    this.outbox = outbox;
+  }
+
+  @Scheduled(
+      every = "${cascade.dispatch.passed-check-interval:1s}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  Uni<Void> redrivePassed() {
+    Set<UUID> inHand = consumers.messagesInHand();
+    Uni<Void> run = Uni.createFrom().voidItem();
+    for (Priority priority : Priority.values()) {
+      Instant passedAt = progress.passedAt(broker.queueOf(priority), config.passedMargin());
+      if (passedAt != null) {
+        run =
+            run.flatMap(
+                ignored ->
+                    store
+                        .redrivePassed(priority, passedAt, inHand, outboxConfig.relayBatchSize())
+                        .invoke(this::republishPassed)
+                        .replaceWithVoid());
+      }
+    }
+    return run.onFailure()
+        .invoke(failure -> LOG.warnf("queue progress check failed: %s", failure.toString()))
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  /** Published at once rather than at the relay's next run: these have waited long enough. */
+  private void republishPassed(List<Publication> passed) {
+    if (passed.isEmpty()) {
+      return;
+    }
+    List<UUID> ids = passed.stream().map(Publication::messageId).toList();
+    LOG.warnf(
+        "%d message(s) passed on their queue by later ones and taken by no dispatcher: the broker"
+            + " holds them for no consumer; republishing them (%s%s)",
+        ids.size(),
+        ids.subList(0, Math.min(ids.size(), LOGGED_IDS)),
+        ids.size() > LOGGED_IDS ? " ..." : "");
+    metrics.redriven(ids.size(), "passed");
+    passed.forEach(p -> outbox.publishCommitted(p.messageId(), p.dueAt(), p.priority()));
   }
 
   @Scheduled(
@@ -55,7 +122,7 @@ public class StallWatchdog {
    * relay publishes them at the broker's pace.
    */
   private Uni<Void> redriveBatches(long deadlineNanos) {
-    int batch = outbox.relayBatchSize();
+    int batch = outboxConfig.relayBatchSize();
     return store
         .redriveStalled(config.stallLimit(), batch)
         .flatMap(
@@ -70,7 +137,7 @@ public class StallWatchdog {
                   config.stallLimit(),
                   ids.subList(0, Math.min(ids.size(), LOGGED_IDS)),
                   ids.size() > LOGGED_IDS ? " ..." : "");
-              metrics.redriven(ids.size());
+              metrics.redriven(ids.size(), "stalled");
               return ids.size() == batch && System.nanoTime() < deadlineNanos
                   ? redriveBatches(deadlineNanos)
                   : Uni.createFrom().voidItem();

@@ -88,9 +88,20 @@ public class CascadeMetrics {
     counter("cascade.double.deliveries", "first", first, "second", second).increment();
   }
 
-  /** Messages put back on the queue because no dispatcher had touched them for too long. */
-  public void redriven(int count) {
-    counter("cascade.messages.redriven").increment(count);
+  /**
+   * Messages put back on the queue that the broker held for no dispatcher: {@code why} is {@code
+   * passed} (the queue handed out later ones) or {@code stalled} (untouched past the stall limit).
+   */
+  public void redriven(int count, String why) {
+    counter("cascade.messages.redriven", "reason", why).increment(count);
+  }
+
+  /**
+   * A dispatch consumer of {@code queue} consumed anew because the broker had stopped sending to it
+   * while the queue had ready messages.
+   */
+  public void consumerRecycled(String queue) {
+    counter("cascade.broker.consumer.recycles", "queue", queue).increment();
   }
 
   /** A message reached a final status; the timer measures acceptance to that status. */

@@ -82,7 +82,9 @@ public class MessageStore {
           + " publish_due_at = u.publish_due_at, claimed_until = u.claimed_until,"
           + " claimed_by = u.claimed_by, step_due_at = u.step_due_at,"
           + " step_attempt_id = u.step_attempt_id, step_wait_for = u.step_wait_for,"
-          + " event_sequence = u.event_sequence, version = m.version + 1"
+          + " event_sequence = u.event_sequence, version = m.version + 1,"
+          // Whoever changes a message has taken it off the queue (or never needed the queue).
+          + " queued_at = NULL"
           + " FROM unnest($1::uuid[], $2::varchar[], $3::int[], $4::int[], $5::timestamptz[],"
           + " $6::timestamptz[], $7::timestamptz[], $8::uuid[], $9::timestamptz[], $10::uuid[],"
           + " $11::varchar[], $12::int[]) AS u(id, status, current_step, route_pass, updated_at,"

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,8 +28,11 @@ public class PublicationStore {
   /** A message published because its {@code publish_due_at} was {@code dueAt}. */
   public record Publication(UUID messageId, Instant dueAt, Priority priority) {}
 
+  /** A publication the broker confirmed, and the time it was stamped with when published. */
+  public record Queued(Publication publication, Instant stampedAt) {}
+
   private static final String CLAIM_DUE =
-      "UPDATE message SET publish_due_at = now() + make_interval(secs => $2)"
+      "UPDATE message SET publish_due_at = now() + make_interval(secs => $2), queued_at = NULL"
           + " WHERE id IN (SELECT id FROM message WHERE publish_due_at <= now()"
           + " ORDER BY publish_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
           + " RETURNING id, publish_due_at, priority";
@@ -40,7 +44,10 @@ public class PublicationStore {
           + " locked AS MATERIALIZED (SELECT m.id FROM message m JOIN p ON m.id = p.id"
           + " AND m.publish_due_at = p.due ORDER BY m.id FOR UPDATE OF m)";
   private static final String MARK_CONFIRMED =
-      LOCKED + " UPDATE message SET publish_due_at = NULL WHERE id IN (SELECT id FROM locked)";
+      LOCKED
+          + " UPDATE message m SET publish_due_at = NULL, queued_at = s.stamped"
+          + " FROM unnest($1::uuid[], $3::timestamptz[]) AS s(id, stamped)"
+          + " WHERE m.id = s.id AND m.id IN (SELECT id FROM locked)";
   private static final String RETRY_LATER =
       LOCKED
           + " UPDATE message SET publish_due_at = now() + make_interval(secs => $3)"
@@ -50,7 +57,7 @@ public class PublicationStore {
           + " UPDATE message SET publish_due_at = now() + make_interval(secs => $3)"
           + " WHERE id IN (SELECT id FROM locked) RETURNING id, publish_due_at, priority";
   private static final String REDRIVE =
-      "UPDATE message SET publish_due_at = now()"
+      "UPDATE message SET publish_due_at = now(), queued_at = NULL"
           + " WHERE id IN (SELECT id FROM message"
           + " WHERE publish_due_at IS NULL AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
           + " AND updated_at < now() - make_interval(secs => $1)"
@@ -58,9 +65,18 @@ public class PublicationStore {
           + " AND tenant_id NOT IN (SELECT id FROM tenant WHERE disabled_at IS NOT NULL)"
           + " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
           + " RETURNING id";
+  private static final String REDRIVE_PASSED =
+      "UPDATE message SET publish_due_at = now(), queued_at = NULL"
+          + " WHERE id IN (SELECT id FROM message"
+          + " WHERE priority = $1 AND queued_at < $2 AND publish_due_at IS NULL"
+          + " AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
+          + " AND (claimed_until IS NULL OR claimed_until < now()) AND id <> ALL($3)"
+          + " AND tenant_id NOT IN (SELECT id FROM tenant WHERE disabled_at IS NOT NULL)"
+          + " ORDER BY queued_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING id, publish_due_at, priority";
   // A disabled tenant's messages are held: waiting for a dispatcher, none claims or publishes them.
   private static final String RELEASE_HELD =
-      "UPDATE message SET publish_due_at = now()"
+      "UPDATE message SET publish_due_at = now(), queued_at = NULL"
           + " WHERE tenant_id = $1 AND status IN ('ACCEPTED', 'WAITING')"
           + " AND publish_due_at IS NULL AND claimed_until IS NULL";
 
@@ -92,12 +108,21 @@ public class PublicationStore {
         .map(PublicationStore::publications);
   }
 
-  /** The broker has these: nothing is due for them any more. */
-  public Uni<Void> markConfirmed(List<Publication> publications) {
-    if (publications.isEmpty()) {
+  /**
+   * The broker has these: nothing is due for them any more, and each is on the queue since the time
+   * its publication was stamped with.
+   */
+  public Uni<Void> markConfirmed(List<Queued> queued) {
+    if (queued.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return database.preparedQuery(MARK_CONFIRMED).execute(keys(publications)).replaceWithVoid();
+    Tuple tuple =
+        keys(queued.stream().map(Queued::publication).toList())
+            .addArrayOfOffsetDateTime(
+                queued.stream()
+                    .map(q -> q.stampedAt().atOffset(ZoneOffset.UTC))
+                    .toArray(OffsetDateTime[]::new));
+    return database.preparedQuery(MARK_CONFIRMED).execute(tuple).replaceWithVoid();
   }
 
   /** The broker did not confirm these: due again after {@code delay}. */
@@ -119,12 +144,32 @@ public class PublicationStore {
     return database
         .preparedQuery(REDRIVE)
         .execute(Tuple.of(seconds(stallLimit), limit))
-        .map(
-            rows -> {
-              List<UUID> ids = new ArrayList<>();
-              rows.forEach(row -> ids.add(row.getUUID("id")));
-              return ids;
-            });
+        .map(PublicationStore::ids);
+  }
+
+  /**
+   * Makes up to {@code limit} messages of a class due now that its queue has passed: put on the
+   * queue before {@code passedAt}, not taken by any dispatcher since, not final, not claimed, not
+   * among {@code inHand} (deliveries a dispatcher of this replica holds), of tenants not disabled;
+   * their publications, for the caller to publish.
+   */
+  public Uni<List<Publication>> redrivePassed(
+      Priority priority, Instant passedAt, Collection<UUID> inHand, int limit) {
+    return database
+        .preparedQuery(REDRIVE_PASSED)
+        .execute(
+            Tuple.of(
+                priority.name(),
+                passedAt.atOffset(ZoneOffset.UTC),
+                inHand.toArray(UUID[]::new),
+                limit))
+        .map(PublicationStore::publications);
+  }
+
+  private static List<UUID> ids(RowSet<Row> rows) {
+    List<UUID> ids = new ArrayList<>();
+    rows.forEach(row -> ids.add(row.getUUID("id")));
+    return ids;
   }
 
   private static List<Publication> publications(RowSet<Row> rows) {
