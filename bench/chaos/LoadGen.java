@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Steady load for the chaos suite: POSTs one message every 1/rate seconds for a bounded time,
  * whatever the answers, and records every answer (time sent, time answered, status, message id).
+ * Every request carries an Idempotency-Key of its own, as a tenant app's would: a load balancer
+ * may then send it again to another replica without making a second message.
  * Run with `java bench/chaos/LoadGen.java <base-url> <api-key> <rate/s> <seconds> <out.csv>`.
  * Prints: sent, accepted (202), answers by status, and RTO = the longest gap between two
  * consecutive 202 answers (ms).
@@ -47,13 +50,12 @@ public class LoadGen {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
             .timeout(Duration.ofSeconds(10))
             .header("Authorization", "Bearer " + key)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(BODY))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(BODY));
 
     ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -67,7 +69,9 @@ public class LoadGen {
           }
           long sentMs = System.currentTimeMillis();
           client
-              .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+              .sendAsync(
+                  request.copy().header("Idempotency-Key", UUID.randomUUID().toString()).build(),
+                  HttpResponse.BodyHandlers.ofString())
               .whenComplete(
                   (response, failure) -> {
                     long now = System.currentTimeMillis();

@@ -13,6 +13,12 @@
 #   and pg-primary-crash (the primary's PostgreSQL killed, its Patroni stays) run the whole run
 #   on the highly available database of deploy/local/pg-cluster.sh (3 nodes, synchronous
 #   replication, HAProxy on 5440) instead of the machine's PostgreSQL; not in the default list.
+#   replica-kill (kill -9 of one of three service replicas, started again 10 s later),
+#   replica-freeze (SIGSTOP of one of three for 30 s, then SIGCONT) and rolling-restart (two
+#   replicas stopped with SIGTERM and started again one after the other) run the replicas behind
+#   an HAProxy load balancer (health checks on readiness, retries of requests a replica did not
+#   answer; the load sends an Idempotency-Key with every request, so a retry never makes a second
+#   message); not in the default list. CHAOS_SERVICES=N runs any scenario on N replicas.
 # Per scenario it prints one row and appends it to bench/results/chaos.txt: accepted, delivered,
 # failed, expired, lost (accepted but not final after recovery), interrupted attempts (sends whose
 # outcome was unknown at a crash: the only possible duplicate provider submissions), duplicate
@@ -55,18 +61,34 @@ export CASCADE_DRAIN_TIMEOUT=${CASCADE_DRAIN_TIMEOUT:-20s}
 # Providers answer after 20 ms, so that a crash catches some sends in flight.
 export CASCADE_SIMULATOR_LATENCY_MS=${CASCADE_SIMULATOR_LATENCY_MS:-20}
 replicas=3
+# Service replicas: one, unless a scenario is about replicas.
+services=${CHAOS_SERVICES:-1}
+for scenario in "${scenarios[@]}"; do
+  case $scenario in
+    replica-kill | replica-freeze) [ "${CHAOS_SERVICES:-}" ] || services=3 ;;
+    rolling-restart) [ "${CHAOS_SERVICES:-}" ] || [ "$services" -ge 2 ] || services=2 ;;
+  esac
+done
+if [ "$services" -gt 1 ]; then
+  # Readiness answers DOWN this long before a stopping replica closes its HTTP server, so that the
+  # load balancer (checking every 500 ms) sends it nothing more.
+  export CASCADE_SHUTDOWN_DELAY=${CASCADE_SHUTDOWN_DELAY:-2s}
+  # Every replica's pool fits in the database's connections (100 here, a few kept for psql).
+  export CASCADE_DB_POOL_SIZE=${CASCADE_DB_POOL_SIZE:-$((80 / services))}
+fi
 settings="heartbeat=$CASCADE_BROKER_HEARTBEAT reconnect=$CASCADE_BROKER_RECONNECT_INTERVAL"
 settings+=" confirm_timeout=$CASCADE_BROKER_CONFIRM_TIMEOUT connect_timeout=$CASCADE_BROKER_CONNECTION_TIMEOUT"
 settings+=" replicas=$replicas consumers=$CASCADE_DISPATCH_CONSUMERS provider_ms=$CASCADE_SIMULATOR_LATENCY_MS"
-settings+=" drain_timeout=$CASCADE_DRAIN_TIMEOUT"
+settings+=" drain_timeout=$CASCADE_DRAIN_TIMEOUT services=$services db_pool=${CASCADE_DB_POOL_SIZE:-40}"
 machine="$(nproc)cpu/$(free -g | awk '/^Mem:/ {print $2}')GiB/$(. /etc/os-release && echo "$ID$VERSION_ID")"
 machine+="/java$(java -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')"
 machine+="/rabbitmq$(ls -d /usr/lib/rabbitmq/lib/rabbitmq_server-* | tail -n 1 | sed 's/.*-//')"
 
 port=${CHAOS_PORT:-8091}
-base="http://127.0.0.1:$port"
-management_port=$((port + 1000)) # health and metrics
-management="http://127.0.0.1:$management_port"
+base="http://127.0.0.1:$port" # the service, or the load balancer in front of the replicas
+# Replica i listens on service_port i (the load balancer's port when there is one replica) and
+# answers health and metrics 1000 ports above.
+service_port() { if [ "$services" -eq 1 ]; then echo "$port"; else echo $((port + 10 + $1)); fi; }
 token="chaos-$RANDOM$RANDOM"
 cluster=deploy/local/rabbitmq-cluster.sh
 results=${CHAOS_RESULTS:-bench/results/chaos.txt}
@@ -96,20 +118,47 @@ fi
 $cluster stop >/dev/null 2>&1 || true
 $cluster start
 
-service=""
+pids=()
+# Starts replica $1 (default 0), its log lines prefixed with its number, and waits until it is ready.
 start_service() {
-  PORT=$port MANAGEMENT_PORT=$management_port CASCADE_ADMIN_TOKEN=$token \
+  local i=${1:-0} http
+  http=$(service_port "$i")
+  PORT=$http MANAGEMENT_PORT=$((http + 1000)) CASCADE_ADMIN_TOKEN=$token \
     CASCADE_RABBITMQ_ADDRESSES=$($cluster addresses) \
-    java ${JAVA_OPTS:-} -jar "$jar" >>"$work/service.log" 2>&1 &
-  service=$!
-  for _ in $(seq 1 60); do
-    curl -fs "$management/q/health/ready" >/dev/null 2>&1 && return 0
+    java ${JAVA_OPTS:-} -jar "$jar" > >(sed -u "s/^/[s$i] /" >>"$work/service.log") 2>&1 &
+  pids[$i]=$!
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$((http + 1000))/q/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
-  echo "service did not become ready" >&2
+  echo "service $i did not become ready" >&2
   return 1
 }
-stop_service() { [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true; }
+stop_service() {
+  for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -f "$work/haproxy.pid" ] && kill "$(cat "$work/haproxy.pid")" 2>/dev/null || true
+}
+# In front of several replicas: round robin over the ready ones (readiness checked every 500 ms,
+# down after three failed checks: a loaded replica answers its probe late),
+# and a request a replica did not answer (connection refused or reset, no answer in 5 s, a 5xx)
+# is sent to another one. Safe for POSTs here: each carries an Idempotency-Key.
+start_balancer() {
+  command -v haproxy >/dev/null || { apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+  {
+    printf '%s\n' global '  maxconn 2000' defaults '  mode http' '  timeout connect 1s' \
+      '  timeout client 30s' '  timeout server 5s' '  timeout check 2s' '  retries 3' \
+      '  option redispatch 1' '  retry-on all-retryable-errors' \
+      frontend\ api "  bind 127.0.0.1:$port" '  default_backend replicas' backend\ replicas \
+      '  balance roundrobin' '  option httpchk GET /q/health/ready' '  http-check expect status 200' \
+      '  default-server inter 500ms fall 3 rise 2'
+    for i in $(seq 0 $((services - 1))); do
+      echo "  server s$i 127.0.0.1:$(service_port "$i") check port $(($(service_port "$i") + 1000))"
+    done
+  } >"$work/haproxy.cfg"
+  haproxy -D -f "$work/haproxy.cfg" -p "$work/haproxy.pid"
+}
 # CHAOS_KEEP=1 leaves the service and the cluster running afterwards, to inspect a bad run.
 if [ "${CHAOS_KEEP:-0}" != "1" ]; then
   # The broker logs go with the cluster's data: keep a copy for a look at a bad run.
@@ -120,7 +169,8 @@ if [ "${CHAOS_KEEP:-0}" != "1" ]; then
     [ "$database" = ha ] && { cp -r "${CASCADE_PG_CLUSTER_DIR:-/tmp/cascade-pg-cluster}"/p*-log "$logs/" 2>/dev/null
       $pg_cluster stop >/dev/null 2>&1; } || true' EXIT
 fi
-start_service
+for i in $(seq 0 $((services - 1))); do start_service "$i"; done
+if [ "$services" -gt 1 ]; then start_balancer; sleep 2; fi
 
 # Warm up the JIT and the pools first, so the first scenario measures failover, not a cold start.
 warmup=$(curl -fs -X POST "$base/admin/v1/tenants" -H "Authorization: Bearer $token" \
@@ -135,12 +185,14 @@ connected_node() {
 }
 leader_node() { $cluster leader cascade.dispatch | sed -E 's/r([0-9])@.*/\1/'; }
 
-# Switches every channel's simulator (the provider of every channel) to one mode.
+# Switches every channel's simulator (the provider of every channel) to one mode, in every replica.
 simulators() {
-  for channel in sms whatsapp push email voice; do
-    curl -fs -X PUT "$base/admin/v1/simulator/$channel" -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' \
-      -d "{\"mode\":\"$1\",\"latencyMs\":$CASCADE_SIMULATOR_LATENCY_MS}"
+  for i in $(seq 0 $((services - 1))); do
+    for channel in sms whatsapp push email voice; do
+      curl -fs -X PUT "http://127.0.0.1:$(service_port "$i")/admin/v1/simulator/$channel" \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        -d "{\"mode\":\"$1\",\"latencyMs\":$CASCADE_SIMULATOR_LATENCY_MS}"
+    done
   done
 }
 
@@ -167,8 +219,13 @@ inject() {
       listening 1 2 3; returned_at=$(date +%s.%N); wait "$first" "$second" "$third" ;;
     connected-kill) n=$(connected_node); $cluster kill "$n"; sleep 20; $cluster restart "$n" ;;
     connected-freeze) n=$(connected_node); $cluster freeze "$n"; sleep 30; $cluster thaw "$n" ;;
-    service-kill) kill -9 "$service"; sleep 1; start_service ;;
-    service-restart) kill -TERM "$service"; wait "$service" || true; start_service ;;
+    service-kill) kill -9 "${pids[0]}"; sleep 1; start_service 0 ;;
+    service-restart) kill -TERM "${pids[0]}"; wait "${pids[0]}" || true; start_service 0 ;;
+    replica-kill) kill -9 "${pids[0]}"; sleep 10; start_service 0 ;;
+    replica-freeze) kill -STOP "${pids[0]}"; sleep 30; kill -CONT "${pids[0]}" ;;
+    rolling-restart) for i in $(seq 0 $((services - 1))); do
+        kill -TERM "${pids[$i]}"; wait "${pids[$i]}" || true; start_service "$i"; sleep 2
+      done ;;
     pg-primary-kill) n=$($pg_cluster primary); $pg_cluster kill "$n"; sleep 20; $pg_cluster restart "$n" ;;
     pg-primary-crash) n=$($pg_cluster primary); $pg_cluster crash "$n"; sleep 20 ;;
     postgres-restart) pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main restart ;;
@@ -233,6 +290,9 @@ for scenario in "${scenarios[@]}"; do
         AND a.ended_at <= to_timestamp($load_end)) gaps")
   max_latency=$(psql_q "SELECT coalesce(round(extract(epoch FROM max(m.updated_at - m.created_at)) * 1000), 0)
       FROM message m WHERE m.tenant_id = '$tenant_id' AND m.status IN ('DELIVERED', 'SENT')")
+  p99_latency=$(psql_q "SELECT coalesce(round(extract(epoch FROM percentile_cont(0.99) WITHIN GROUP
+      (ORDER BY m.updated_at - m.created_at)) * 1000), 0)
+      FROM message m WHERE m.tenant_id = '$tenant_id' AND m.status IN ('DELIVERED', 'SENT')")
   row="$(date -u +%Y-%m-%dT%H:%MZ) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
   row+=" scenario=$scenario rate=$rate seconds=$seconds $load_summary delivered=$delivered"
   row+=" failed=$failed expired=$expired lost=$lost interrupted_attempts=$interrupted"
@@ -244,7 +304,7 @@ for scenario in "${scenarios[@]}"; do
       FROM attempt a JOIN message m ON m.id = a.message_id
       WHERE m.tenant_id = '$tenant_id' AND a.status = 'DELIVERED' AND a.ended_at > to_timestamp($returned_at)")
   fi
-  row+=" max_latency_ms=$max_latency delivery_after_return_ms=$resumed $settings machine=$machine"
+  row+=" p99_latency_ms=$p99_latency max_latency_ms=$max_latency delivery_after_return_ms=$resumed $settings machine=$machine"
   echo "$row"
   echo "$row" >>"$results"
 done

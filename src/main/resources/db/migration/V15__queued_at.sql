@@ -6,3 +6,6 @@
 ALTER TABLE message ADD COLUMN queued_at timestamptz;
 -- Holds only the messages on the queue right now: small, however large the table grows.
 CREATE INDEX message_queued ON message (priority, queued_at) WHERE queued_at IS NOT NULL;
+-- Steps being sent right now (a claim is cleared with the send's outcome), for the watchdog's look
+-- at claims whose owner stopped beating.
+CREATE INDEX message_claimed ON message (claimed_until) WHERE claimed_until IS NOT NULL;

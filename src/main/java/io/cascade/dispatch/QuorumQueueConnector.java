@@ -47,7 +47,9 @@ import org.jboss.logging.Logger;
  * reconnect ("unknown delivery tag"), which closed the new channel again, and after the leader's
  * node was killed its consumers stopped for good with messages left in the queue. Here a delivery
  * is acked only on the channel it came from; if that channel is gone, the broker has already put
- * the message back and the dispatcher recognises the redelivery by its stored state.
+ * the message back and the dispatcher recognises the redelivery by its stored state. A consumer
+ * that the broker stops sending to while its queue has ready messages consumes anew on a new
+ * connection, and every delivery's publication stamp is reported to {@link QueueProgress}.
  *
  * <p>Channel attributes: {@code queue} (default {@code cascade.broker.queue}), {@code prefetch}
  * (unacknowledged deliveries, default 16). Each copy of a channel ({@code concurrency}) has its own
@@ -76,11 +78,11 @@ public class QuorumQueueConnector implements InboundConnector {
       Vertx vertx,
       QueueProgress progress,
       CascadeMetrics metrics) {
-    this.metrics = metrics;
     this.connections = connections;
     this.config = config;
     this.vertx = vertx;
     this.progress = progress;
+    this.metrics = metrics;
   }
 
   @Override

@@ -21,11 +21,14 @@ import org.jboss.logging.Logger;
  * fault (or dead-lettered after too many deliveries) delays a message but never strands it.
  * Republishing is harmless: the dispatcher deduplicates by the stored state.
  *
- * <p>Two checks: every second, the messages still on a queue that the queue has passed ({@link
+ * <p>Every second it republishes the messages still on a queue that the queue has passed ({@link
  * QueueProgress}: it handed out later ones, or counted itself empty, more than the margin after
- * them), which finds entries a broker fault left with no consumer within seconds; and, for whatever
- * that cannot see, every message not final, with no publication pending and no live claim, that no
- * dispatcher touched for longer than the stall limit.
+ * them), which finds entries a broker fault left with no consumer, and the messages whose step is
+ * claimed by a dispatcher that stopped beating (a frozen process: the broker keeps its deliveries
+ * until it gives up on its connection), so that a live one takes the step over. Every stall check
+ * interval, for whatever those cannot see, it republishes every message not final, with no
+ * publication pending and no live claim, that no dispatcher touched for longer than the stall
+ * limit.
  */
 @ApplicationScoped
 public class StallWatchdog {
@@ -44,6 +47,7 @@ public class StallWatchdog {
   private final QuorumQueueConnector consumers;
   private final BrokerConfig broker;
   private final Outbox outbox;
+  private final DispatcherInstance instance;
 
   StallWatchdog(
       PublicationStore store,
@@ -53,7 +57,9 @@ public class StallWatchdog {
       QueueProgress progress,
       @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers,
       BrokerConfig broker,
-      Outbox outbox) {
+      Outbox outbox,
+      DispatcherInstance instance) {
+    this.instance = instance;
     this.store = store;
     this.config = config;
     this.outboxConfig = outboxConfig;
@@ -67,7 +73,7 @@ public class StallWatchdog {
   @Scheduled(
       every = "${cascade.dispatch.passed-check-interval:1s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> redrivePassed() {
+  Uni<Void> redriveHeld() {
     Set<UUID> inHand = consumers.messagesInHand();
     Uni<Void> run = Uni.createFrom().voidItem();
     for (Priority priority : Priority.values()) {
@@ -82,10 +88,32 @@ public class StallWatchdog {
                         .replaceWithVoid());
       }
     }
+    run =
+        run.flatMap(
+            ignored ->
+                store
+                    .redriveSilentOwners(instance.silenceLimit(), outboxConfig.relayBatchSize())
+                    .invoke(this::republishSilentOwners)
+                    .replaceWithVoid());
     return run.onFailure()
         .invoke(failure -> LOG.warnf("queue progress check failed: %s", failure.toString()))
         .onFailure()
         .recoverWithNull();
+  }
+
+  private void republishSilentOwners(List<Publication> claimed) {
+    if (claimed.isEmpty()) {
+      return;
+    }
+    LOG.warnf(
+        "%d message(s) claimed by a dispatcher silent for over %s: republishing them to take"
+            + " their steps over (%s%s)",
+        claimed.size(),
+        instance.silenceLimit(),
+        claimed.stream().limit(LOGGED_IDS).map(Publication::messageId).toList(),
+        claimed.size() > LOGGED_IDS ? " ..." : "");
+    metrics.redriven(claimed.size(), "silent_owner");
+    republish(claimed);
   }
 
   /** Published at once rather than at the relay's next run: these have waited long enough. */
@@ -101,7 +129,11 @@ public class StallWatchdog {
         ids.subList(0, Math.min(ids.size(), LOGGED_IDS)),
         ids.size() > LOGGED_IDS ? " ..." : "");
     metrics.redriven(ids.size(), "passed");
-    passed.forEach(p -> outbox.publishCommitted(p.messageId(), p.dueAt(), p.priority()));
+    republish(passed);
+  }
+
+  private void republish(List<Publication> publications) {
+    publications.forEach(p -> outbox.publishCommitted(p.messageId(), p.dueAt(), p.priority()));
   }
 
   @Scheduled(

@@ -74,6 +74,18 @@ public class PublicationStore {
           + " AND tenant_id NOT IN (SELECT id FROM tenant WHERE disabled_at IS NOT NULL)"
           + " ORDER BY queued_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
           + " RETURNING id, publish_due_at, priority";
+  // A live claim whose owner stopped beating: the broker redelivers its queue entry only once it
+  // gives up on the owner's connection (a frozen process keeps it open), so a copy is published,
+  // one at a time (none while a copy is on the queue).
+  private static final String REDRIVE_SILENT_OWNERS =
+      "UPDATE message SET publish_due_at = now(), queued_at = NULL"
+          + " WHERE id IN (SELECT m.id FROM message m"
+          + " LEFT JOIN dispatcher_instance d ON d.id = m.claimed_by"
+          + " WHERE m.claimed_until > now() AND m.publish_due_at IS NULL AND m.queued_at IS NULL"
+          + " AND (d.seen_at IS NULL OR d.seen_at < now() - make_interval(secs => $1))"
+          + " AND m.status IN ('ACCEPTED', 'SENDING', 'WAITING')"
+          + " ORDER BY m.id LIMIT $2 FOR UPDATE OF m SKIP LOCKED)"
+          + " RETURNING id, publish_due_at, priority";
   // A disabled tenant's messages are held: waiting for a dispatcher, none claims or publishes them.
   private static final String RELEASE_HELD =
       "UPDATE message SET publish_due_at = now(), queued_at = NULL"
@@ -163,6 +175,18 @@ public class PublicationStore {
                 passedAt.atOffset(ZoneOffset.UTC),
                 inHand.toArray(UUID[]::new),
                 limit))
+        .map(PublicationStore::publications);
+  }
+
+  /**
+   * Makes up to {@code limit} messages due now whose step is claimed by a dispatcher silent for
+   * longer than {@code silence}: the next delivery takes the step over. Their publications, for the
+   * caller to publish.
+   */
+  public Uni<List<Publication>> redriveSilentOwners(Duration silence, int limit) {
+    return database
+        .preparedQuery(REDRIVE_SILENT_OWNERS)
+        .execute(Tuple.of(seconds(silence), limit))
         .map(PublicationStore::publications);
   }
 

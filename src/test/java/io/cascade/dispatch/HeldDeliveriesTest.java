@@ -118,7 +118,7 @@ class HeldDeliveriesTest {
   }
 
   private static double redrivenPassed() {
-    return Metrics.sum("cascade_messages_redriven_total", "reason", "passed");
+    return Metrics.sum("cascade_messages_redriven_total", "reason=\"passed\"");
   }
 
   /** Consumes one delivery of {@code queue} and never settles it; completes with its message id. */

@@ -114,6 +114,29 @@ class RedeliveryTest {
   }
 
   @Test
+  void aStepWhoseOwnerFellSilentIsTakenOverWithoutWaitingForTheBroker() throws Exception {
+    // A frozen owner: its heartbeat stopped, its claim would last another hour, and the broker
+    // keeps its delivery (the frozen process's connection stays open), so none comes back.
+    UUID owner = UUID.randomUUID();
+    database
+        .preparedQuery("INSERT INTO dispatcher_instance (id, seen_at) VALUES ($1, now())")
+        .execute(Tuple.of(owner))
+        .await()
+        .indefinitely();
+    UUID id = UUID.randomUUID();
+    insertMessage(id, "SENDING", 0, "NULL", owner, "now() + interval '1 hour'");
+    insertAttempt(id, 0, "SMS", "SENDING");
+    double before = Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"");
+
+    // Three missed beats (6 s in the test profile), then within the next second's check.
+    JsonPath message =
+        awaitStatus(tenant.key(), id.toString(), "delivered", Duration.ofSeconds(12));
+    assertThat(message.getList("attempts.status")).containsExactly("interrupted", "delivered");
+    assertThat(Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"") - before)
+        .isEqualTo(1);
+  }
+
+  @Test
   void theRelayPublishesAMessageThatNeverReachedTheBroker() {
     // Committed, then the process died before publishing: only the outbox row is left.
     UUID id = UUID.randomUUID();
