@@ -1,10 +1,13 @@
 package io.cascade.dispatch;
 
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -41,6 +44,21 @@ public class DispatcherInstance {
   /** How long an owner may stay silent before it counts as dead: three heartbeats. */
   public Duration silenceLimit() {
     return config.ownerHeartbeat().multipliedBy(3);
+  }
+
+  /**
+   * Beats once before the messaging connectors start (they run at priority 1000): a step this
+   * process claims before its first beat is recorded would look like one whose owner never lived,
+   * and another replica's redelivery would take it over mid-send.
+   */
+  void beatAtStartup(@Observes @Priority(100) StartupEvent startup) {
+    // A database that does not answer now holds the claims up too; the schedule beats on.
+    beat()
+        .ifNoItem()
+        .after(Duration.ofSeconds(5))
+        .recoverWithItem((Void) null)
+        .await()
+        .indefinitely();
   }
 
   @Scheduled(

@@ -89,8 +89,9 @@ public class CascadeMetrics {
   }
 
   /**
-   * Messages put back on the queue that the broker held for no dispatcher: {@code why} is {@code
-   * passed} (the queue handed out later ones) or {@code stalled} (untouched past the stall limit).
+   * Messages put back on the queue that the broker held for no working dispatcher: {@code why} is
+   * {@code passed} (the queue handed out later ones), {@code silent_owner} (claimed by a dispatcher
+   * that stopped beating) or {@code stalled} (untouched past the stall limit).
    */
   public void redriven(int count, String why) {
     counter("cascade.messages.redriven", "reason", why).increment(count);
