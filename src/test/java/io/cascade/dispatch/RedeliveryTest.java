@@ -92,15 +92,7 @@ class RedeliveryTest {
 
   @Test
   void aStepClaimedByALiveDispatcherIsLeftToItUntilItFallsSilent() throws Exception {
-    UUID owner = UUID.randomUUID();
-    database
-        .preparedQuery("INSERT INTO dispatcher_instance (id, seen_at) VALUES ($1, now())")
-        .execute(Tuple.of(owner))
-        .await()
-        .indefinitely();
-    UUID id = UUID.randomUUID();
-    insertMessage(id, "SENDING", 0, "NULL", owner, "now() + interval '1 hour'");
-    insertAttempt(id, 0, "SMS", "SENDING");
+    UUID id = sendingStepOfAnOwnerJustSeen();
 
     Broker.publishDispatch(id.toString());
     Thread.sleep(2_000);
@@ -117,6 +109,22 @@ class RedeliveryTest {
   void aStepWhoseOwnerFellSilentIsTakenOverWithoutWaitingForTheBroker() throws Exception {
     // A frozen owner: its heartbeat stopped, its claim would last another hour, and the broker
     // keeps its delivery (the frozen process's connection stays open), so none comes back.
+    UUID id = sendingStepOfAnOwnerJustSeen();
+    double before = Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"");
+
+    // Three missed beats (6 s in the test profile), then within the next second's check.
+    JsonPath message =
+        awaitStatus(tenant.key(), id.toString(), "delivered", Duration.ofSeconds(12));
+    assertThat(message.getList("attempts.status")).containsExactly("interrupted", "delivered");
+    assertThat(Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"") - before)
+        .isEqualTo(1);
+  }
+
+  /**
+   * A message whose SMS step is being sent by a dispatcher that beat just now, with a claim for an
+   * hour; its id.
+   */
+  private UUID sendingStepOfAnOwnerJustSeen() {
     UUID owner = UUID.randomUUID();
     database
         .preparedQuery("INSERT INTO dispatcher_instance (id, seen_at) VALUES ($1, now())")
@@ -126,14 +134,7 @@ class RedeliveryTest {
     UUID id = UUID.randomUUID();
     insertMessage(id, "SENDING", 0, "NULL", owner, "now() + interval '1 hour'");
     insertAttempt(id, 0, "SMS", "SENDING");
-    double before = Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"");
-
-    // Three missed beats (6 s in the test profile), then within the next second's check.
-    JsonPath message =
-        awaitStatus(tenant.key(), id.toString(), "delivered", Duration.ofSeconds(12));
-    assertThat(message.getList("attempts.status")).containsExactly("interrupted", "delivered");
-    assertThat(Metrics.sum("cascade_messages_redriven_total", "reason=\"silent_owner\"") - before)
-        .isEqualTo(1);
+    return id;
   }
 
   @Test
