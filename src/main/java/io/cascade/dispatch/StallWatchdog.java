@@ -59,7 +59,6 @@ public class StallWatchdog {
       BrokerConfig broker,
       Outbox outbox,
       DispatcherInstance instance) {
-    this.instance = instance;
     this.store = store;
     this.config = config;
     this.outboxConfig = outboxConfig;
@@ -68,6 +67,7 @@ public class StallWatchdog {
     this.consumers = consumers;
     this.broker = broker;
     this.outbox = outbox;
+    this.instance = instance;
   }
 
   @Scheduled(
@@ -83,8 +83,19 @@ public class StallWatchdog {
             run.flatMap(
                 ignored ->
                     store
-                        .redrivePassed(priority, passedAt, inHand, outboxConfig.relayBatchSize())
-                        .invoke(this::republishPassed)
+                        .redrivePassed(
+                            priority,
+                            passedAt,
+                            inHand,
+                            config.stallLimit(),
+                            outboxConfig.relayBatchSize())
+                        .invoke(
+                            passed ->
+                                republish(
+                                    passed,
+                                    "passed",
+                                    "passed on their queue by later ones and taken by no"
+                                        + " dispatcher: the broker holds them for no consumer"))
                         .replaceWithVoid());
       }
     }
@@ -93,7 +104,14 @@ public class StallWatchdog {
             ignored ->
                 store
                     .redriveSilentOwners(instance.silenceLimit(), outboxConfig.relayBatchSize())
-                    .invoke(this::republishSilentOwners)
+                    .invoke(
+                        claimed ->
+                            republish(
+                                claimed,
+                                "silent_owner",
+                                "claimed by a dispatcher silent for over "
+                                    + instance.silenceLimit()
+                                    + ", so that a live one takes their steps over"))
                     .replaceWithVoid());
     return run.onFailure()
         .invoke(failure -> LOG.warnf("queue progress check failed: %s", failure.toString()))
@@ -101,39 +119,23 @@ public class StallWatchdog {
         .recoverWithNull();
   }
 
-  private void republishSilentOwners(List<Publication> claimed) {
-    if (claimed.isEmpty()) {
+  /**
+   * Publishes at once, rather than at the relay's next run (these have waited long enough), and
+   * says so: worth an operator's look, a healthy broker and replica leave none.
+   */
+  private void republish(List<Publication> held, String reason, String what) {
+    if (held.isEmpty()) {
       return;
     }
+    List<UUID> ids = held.stream().map(Publication::messageId).toList();
     LOG.warnf(
-        "%d message(s) claimed by a dispatcher silent for over %s: republishing them to take"
-            + " their steps over (%s%s)",
-        claimed.size(),
-        instance.silenceLimit(),
-        claimed.stream().limit(LOGGED_IDS).map(Publication::messageId).toList(),
-        claimed.size() > LOGGED_IDS ? " ..." : "");
-    metrics.redriven(claimed.size(), "silent_owner");
-    republish(claimed);
-  }
-
-  /** Published at once rather than at the relay's next run: these have waited long enough. */
-  private void republishPassed(List<Publication> passed) {
-    if (passed.isEmpty()) {
-      return;
-    }
-    List<UUID> ids = passed.stream().map(Publication::messageId).toList();
-    LOG.warnf(
-        "%d message(s) passed on their queue by later ones and taken by no dispatcher: the broker"
-            + " holds them for no consumer; republishing them (%s%s)",
+        "%d message(s) %s; republishing them (%s%s)",
         ids.size(),
+        what,
         ids.subList(0, Math.min(ids.size(), LOGGED_IDS)),
         ids.size() > LOGGED_IDS ? " ..." : "");
-    metrics.redriven(ids.size(), "passed");
-    republish(passed);
-  }
-
-  private void republish(List<Publication> publications) {
-    publications.forEach(p -> outbox.publishCommitted(p.messageId(), p.dueAt(), p.priority()));
+    metrics.redriven(ids.size(), reason);
+    held.forEach(p -> outbox.publishCommitted(p.messageId(), p.dueAt(), p.priority()));
   }
 
   @Scheduled(

@@ -71,6 +71,9 @@ public class PublicationStore {
           + " WHERE priority = $1 AND queued_at < $2 AND publish_due_at IS NULL"
           + " AND status IN ('ACCEPTED', 'SENDING', 'WAITING')"
           + " AND (claimed_until IS NULL OR claimed_until < now()) AND id <> ALL($3)"
+          // Older ones are the stall check's: a message that fails every delivery until it is
+          // dead-lettered must not come back every few seconds.
+          + " AND updated_at > now() - make_interval(secs => $5)"
           + " AND tenant_id NOT IN (SELECT id FROM tenant WHERE disabled_at IS NOT NULL)"
           + " ORDER BY queued_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
           + " RETURNING id, publish_due_at, priority";
@@ -162,11 +165,11 @@ public class PublicationStore {
   /**
    * Makes up to {@code limit} messages of a class due now that its queue has passed: put on the
    * queue before {@code passedAt}, not taken by any dispatcher since, not final, not claimed, not
-   * among {@code inHand} (deliveries a dispatcher of this replica holds), of tenants not disabled;
-   * their publications, for the caller to publish.
+   * among {@code inHand} (deliveries a dispatcher of this replica holds), changed within {@code
+   * recent}, of tenants not disabled; their publications, for the caller to publish.
    */
   public Uni<List<Publication>> redrivePassed(
-      Priority priority, Instant passedAt, Collection<UUID> inHand, int limit) {
+      Priority priority, Instant passedAt, Collection<UUID> inHand, Duration recent, int limit) {
     return database
         .preparedQuery(REDRIVE_PASSED)
         .execute(
@@ -174,7 +177,8 @@ public class PublicationStore {
                 priority.name(),
                 passedAt.atOffset(ZoneOffset.UTC),
                 inHand.toArray(UUID[]::new),
-                limit))
+                limit,
+                seconds(recent)))
         .map(PublicationStore::publications);
   }
 
