@@ -104,6 +104,12 @@ public class ApiException extends RuntimeException {
         .withHeader("Retry-After", Integer.toString(retryAfterSeconds));
   }
 
+  /** Too much is waiting to be stored: this request was not, retry after a second (503). */
+  public static ApiException overloaded(String detail) {
+    return new ApiException(Status.SERVICE_UNAVAILABLE, "overloaded", detail)
+        .withHeader("Retry-After", "1");
+  }
+
   /** A provider callback whose signature is missing or wrong (no bearer scheme applies). */
   public static ApiException badSignature(String detail) {
     return new ApiException(Status.UNAUTHORIZED, "bad-signature", detail);

@@ -14,11 +14,13 @@ import io.cascade.message.MessageService;
 import io.cascade.message.MessageView;
 import io.cascade.message.SendMessageRequest;
 import io.cascade.message.StepsConfig;
+import io.cascade.observability.CascadeMetrics;
 import io.cascade.store.GroupCommit;
 import io.cascade.store.MessageStore;
 import io.cascade.store.MessageStore.IdempotencyKey;
 import io.cascade.store.StoreConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,6 +85,7 @@ public class Intake {
   private final ObjectMapper json;
   private final Event<MessageAccepted> acceptedEvents;
   private final GroupCommit<Request, Result> commits;
+  private final CascadeMetrics metrics;
 
   Intake(
       Pool database,
@@ -92,7 +95,9 @@ public class Intake {
       MessageService messages,
       ObjectMapper json,
       Event<MessageAccepted> acceptedEvents,
-      StoreConfig config) {
+      StoreConfig config,
+      Vertx vertx,
+      CascadeMetrics metrics) {
     this.database = database;
     this.store = store;
     this.core = core;
@@ -100,7 +105,10 @@ public class Intake {
     this.messages = messages;
     this.json = json;
     this.acceptedEvents = acceptedEvents;
-    this.commits = new GroupCommit<>(this::commit, config.maxBatch(), config.maxInFlight());
+    this.metrics = metrics;
+    this.commits =
+        new GroupCommit<>(
+            this::commit, config.maxBatch(), config.maxInFlight(), vertx, config.acceptMaxWait());
   }
 
   /**
@@ -117,7 +125,14 @@ public class Intake {
             .flatMap(result -> answer(tenantId, result))
             .onFailure(KeyTakenException.class)
             .retry()
-            .atMost(1);
+            .atMost(1)
+            .onFailure(GroupCommit.Overloaded.class)
+            .transform(
+                waited -> {
+                  metrics.shed();
+                  return ApiException.overloaded(
+                      "Too many messages are waiting to be stored; this one was not. Retry.");
+                });
     // Run to the end even if the client hangs up: a cancelled subscription would skip the
     // immediate publish of a committed message. Cancelling the returned Uni cancels only the wait
     // for this future, not the subscription feeding it.

@@ -25,6 +25,7 @@ public class CascadeMetrics {
   private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> deliveryLatency = new ConcurrentHashMap<>();
   private final Counter accepted;
+  private final Counter shed;
   private final Timer acceptLatency;
 
   CascadeMetrics(MeterRegistry registry) {
@@ -32,6 +33,10 @@ public class CascadeMetrics {
     this.accepted =
         Counter.builder("cascade.messages.accepted")
             .description("Messages committed and answered 202")
+            .register(registry);
+    this.shed =
+        Counter.builder("cascade.messages.shed")
+            .description("Send requests answered 503 unstored: they waited too long to be stored")
             .register(registry);
     this.acceptLatency =
         Timer.builder("cascade.accept.latency")
@@ -43,6 +48,11 @@ public class CascadeMetrics {
   public void accepted(long startNanos) {
     accepted.increment();
     acceptLatency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A send request waited too long to be stored and was answered 503 without storing it. */
+  public void shed() {
+    shed.increment();
   }
 
   /** One attempt ended; {@code outcome} is the attempt status. */

@@ -5,10 +5,12 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -22,6 +24,10 @@ import java.util.function.Function;
  * <p>A batch that fails for any reason but an unreachable database is run again one request at a
  * time, so one bad request fails alone.
  *
+ * <p>With a {@code maxWait}, a request that could not join a batch within it fails with {@link
+ * Overloaded} and is never run: when the database falls behind, the caller answers at once that
+ * nothing was done instead of letting every later request wait longer than its client.
+ *
  * @param <I> a request
  * @param <O> its result
  */
@@ -32,22 +38,62 @@ public final class GroupCommit<I, O> {
   private final int maxInFlight;
   private final Queue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Vertx vertx;
+  private final long maxWaitMillis;
+
+  /** The request waited longer than its limit for a transaction and was not run. */
+  public static final class Overloaded extends RuntimeException {
+    Overloaded(Duration waited) {
+      super("waited " + waited.toMillis() + " ms for a transaction, not run", null, false, false);
+    }
+  }
 
   /**
    * @param commit runs one batch in one transaction; its results are in the order of its requests
    */
   public GroupCommit(Function<List<I>, Uni<List<O>>> commit, int maxBatch, int maxInFlight) {
+    this(commit, maxBatch, maxInFlight, null, null);
+  }
+
+  /**
+   * @param vertx sets the timers of {@code maxWait}
+   * @param maxWait how long a request may wait to join a batch; {@code null}: as long as it takes
+   */
+  public GroupCommit(
+      Function<List<I>, Uni<List<O>>> commit,
+      int maxBatch,
+      int maxInFlight,
+      Vertx vertx,
+      Duration maxWait) {
     this.commit = commit;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.vertx = vertx;
+    this.maxWaitMillis = maxWait == null ? 0 : Math.max(1, maxWait.toMillis());
   }
 
-  /** Completes with the request's result once the transaction holding it committed. */
+  /**
+   * Completes with the request's result once the transaction holding it committed, or fails with
+   * {@link Overloaded} if it waited longer than the limit to join one.
+   */
   public Uni<O> submit(I request) {
     return Uni.createFrom()
         .emitter(
             emitter -> {
-              queue.add(new Pending<>(request, emitter, Vertx.currentContext()));
+              Pending<I, O> pending = new Pending<>(request, emitter, Vertx.currentContext());
+              if (maxWaitMillis > 0) {
+                pending.timer =
+                    vertx.setTimer(
+                        maxWaitMillis,
+                        ignored -> {
+                          // Taken here, it can no longer join a batch, so it is safe to say it
+                          // was not run. It stays in the queue until a drain skips it.
+                          if (pending.take()) {
+                            pending.fail(new Overloaded(Duration.ofMillis(maxWaitMillis)));
+                          }
+                        });
+              }
+              queue.add(pending);
               drain();
             });
   }
@@ -67,7 +113,12 @@ public final class GroupCommit<I, O> {
         if (next == null) {
           break;
         }
-        batch.add(next);
+        if (next.take()) {
+          if (next.timer >= 0) {
+            vertx.cancelTimer(next.timer);
+          }
+          batch.add(next);
+        }
       }
       if (batch.isEmpty()) {
         inFlight.decrementAndGet();
@@ -114,7 +165,28 @@ public final class GroupCommit<I, O> {
             });
   }
 
-  private record Pending<I, O>(I request, UniEmitter<? super O> emitter, Context context) {
+  private static final class Pending<I, O> {
+    private final I request;
+    private final UniEmitter<? super O> emitter;
+    private final Context context;
+    private final AtomicBoolean taken = new AtomicBoolean();
+    private volatile long timer = -1;
+
+    Pending(I request, UniEmitter<? super O> emitter, Context context) {
+      this.request = request;
+      this.emitter = emitter;
+      this.context = context;
+    }
+
+    I request() {
+      return request;
+    }
+
+    /** Takes the request out of waiting, for a batch or for its time-out: only one wins. */
+    boolean take() {
+      return taken.compareAndSet(false, true);
+    }
+
     void complete(O result) {
       onContext(() -> emitter.complete(result));
     }

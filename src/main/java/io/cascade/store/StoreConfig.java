@@ -20,6 +20,14 @@ public interface StoreConfig {
   int maxInFlight();
 
   /**
+   * How long a send request may wait for a transaction to take it before it is answered 503
+   * (nothing stored, retry): a database that falls behind sheds load at once instead of letting
+   * every later request wait past its client's timeout.
+   */
+  @WithDefault("2s")
+  Duration acceptMaxWait();
+
+  /**
    * Who vacuums and analyzes the store's tables: {@code auto} the service when the server's
    * autovacuum is off, {@code always} the service, {@code off} the database (administrator).
    */

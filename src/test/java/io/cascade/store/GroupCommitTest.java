@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,16 +25,20 @@ class GroupCommitTest {
 
   /** One commit at a time; request 0's commit is held until {@link #release}. */
   private GroupCommit<Integer, String> commits(Function<List<Integer>, Uni<List<String>>> then) {
-    GroupCommit<Integer, String> commits =
-        new GroupCommit<>(
-            batch -> {
-              batches.add(batch);
-              return batch.equals(List.of(0))
-                  ? Uni.createFrom().<List<String>>emitter(held::set)
-                  : then.apply(batch);
-            },
-            64,
-            1);
+    return started(new GroupCommit<>(holdingZero(then), 64, 1));
+  }
+
+  private Function<List<Integer>, Uni<List<String>>> holdingZero(
+      Function<List<Integer>, Uni<List<String>>> then) {
+    return batch -> {
+      batches.add(batch);
+      return batch.equals(List.of(0))
+          ? Uni.createFrom().<List<String>>emitter(held::set)
+          : then.apply(batch);
+    };
+  }
+
+  private static GroupCommit<Integer, String> started(GroupCommit<Integer, String> commits) {
     commits.submit(0).subscribe().with(ignored -> {});
     return commits;
   }
@@ -112,5 +117,27 @@ class GroupCommitTest {
 
     assertThat(answers.stream().map(GroupCommitTest::await)).containsOnly("Connection refused");
     assertThat(batches).containsExactly(List.of(0), List.of(1, 2, 3));
+  }
+
+  @Test
+  void aRequestThatCannotJoinABatchWithinItsLimitFailsAndIsNeverRun() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      GroupCommit<Integer, String> commits =
+          started(
+              new GroupCommit<>(
+                  holdingZero(GroupCommitTest::ok), 64, 1, vertx, Duration.ofMillis(200)));
+      List<Uni<String>> late = submitAll(commits, 1, 2);
+      Thread.sleep(400);
+      List<Uni<String>> inTime = submitAll(commits, 3);
+      release();
+
+      assertThat(late.stream().map(GroupCommitTest::await))
+          .containsOnly("waited 200 ms for a transaction, not run");
+      assertThat(await(inTime.get(0))).isEqualTo("ok 3");
+      assertThat(batches).containsExactly(List.of(0), List.of(3));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
   }
 }
