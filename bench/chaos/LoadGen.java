@@ -38,6 +38,24 @@ public class LoadGen {
           + "{\"channel\":\"whatsapp\",\"to\":\"+4915112345678\"}],"
           + "\"text\":\"Your code is 123456\",\"reference\":\"chaos\",\"validitySeconds\":3600}";
 
+  /** Requests without an HTTP answer, by why: the status column of the CSV holds the key. */
+  private static final Map<Integer, String> NO_ANSWER =
+      Map.of(0, "no_answer", -1, "timeout", -2, "no_connection");
+
+  /** Tells a request the service never answered in 10 s from one it could not even reach. */
+  private static int noAnswer(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof java.net.ConnectException) {
+        return -2;
+      }
+      if (t instanceof java.net.http.HttpTimeoutException) {
+        return -1;
+      }
+    }
+    return 0;
+  }
+
   public static void main(String[] args) throws Exception {
     String base = args[0];
     String key = args[1];
@@ -76,7 +94,7 @@ public class LoadGen {
                   (response, failure) -> {
                     long now = System.currentTimeMillis();
                     if (failure != null) {
-                      answers.add(new Answer(sentMs, now, 0, ""));
+                      answers.add(new Answer(sentMs, now, noAnswer(failure), ""));
                     } else {
                       Matcher m = ID.matcher(response.body());
                       answers.add(
@@ -121,7 +139,7 @@ public class LoadGen {
             + byStatus.getOrDefault(202, 0)
             + " answers="
             + byStatus.entrySet().stream()
-                .map(e -> (e.getKey() == 0 ? "no_answer" : e.getKey()) + ":" + e.getValue())
+                .map(e -> (e.getKey() <= 0 ? NO_ANSWER.get(e.getKey()) : e.getKey()) + ":" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(","))
             + " rto_ms="
             + rto);
