@@ -4,8 +4,6 @@ import io.cascade.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -16,17 +14,12 @@ public class AuthenticationFilter {
 
   private static final String BEARER = "Bearer ";
 
-  private final KeyVerifier keys;
-  private final TenantAccess access;
+  private final Credentials credentials;
   private final CurrentTenant currentTenant;
-  private final AdminConfig adminConfig;
 
-  AuthenticationFilter(
-      KeyVerifier keys, TenantAccess access, CurrentTenant currentTenant, AdminConfig adminConfig) {
-    this.keys = keys;
-    this.access = access;
+  AuthenticationFilter(Credentials credentials, CurrentTenant currentTenant) {
+    this.credentials = credentials;
     this.currentTenant = currentTenant;
-    this.adminConfig = adminConfig;
   }
 
   @ServerRequestFilter
@@ -42,15 +35,10 @@ public class AuthenticationFilter {
         throw ApiException.unauthorized(
             "Send the tenant API key as 'Authorization: Bearer <key>'.");
       }
-      return keys.tenantOf(key)
+      return credentials
+          .tenantOf(key)
           .map(
               tenantId -> {
-                if (access.isDisabled(tenantId)) {
-                  throw ApiException.forbidden(
-                      "tenant-disabled",
-                      "This tenant is disabled: its calls are refused and its messages held"
-                          + " until an operator enables it.");
-                }
                 currentTenant.set(tenantId);
                 return null;
               });
@@ -59,15 +47,11 @@ public class AuthenticationFilter {
   }
 
   private void checkAdminToken(String presented) {
-    String expected = adminConfig.token().filter(t -> !t.isBlank()).orElse(null);
-    if (expected == null) {
+    if (!credentials.adminEnabled()) {
       throw ApiException.unauthorized(
           "The admin API is disabled: set CASCADE_ADMIN_TOKEN (cascade.admin.token) to enable it.");
     }
-    if (presented == null
-        || !MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.UTF_8),
-            presented.getBytes(StandardCharsets.UTF_8))) {
+    if (!credentials.isAdminToken(presented)) {
       throw ApiException.unauthorized("Send the admin token as 'Authorization: Bearer <token>'.");
     }
   }

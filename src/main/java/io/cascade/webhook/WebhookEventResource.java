@@ -5,20 +5,13 @@ import io.cascade.api.Params;
 import io.cascade.api.Problem;
 import io.cascade.tenant.CurrentTenant;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -41,11 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class WebhookEventResource {
 
-  private static final String MESSAGE = "SELECT 1 FROM message WHERE id = $1 AND tenant_id = $2";
-  private static final String EVENTS =
-      "SELECT id, type, sequence, created_at, body, state, attempts, last_error, delivered_at,"
-          + " next_attempt_at FROM webhook_event WHERE message_id = $1 ORDER BY sequence";
-
   /** One event as the API shows it. */
   @Schema(name = "WebhookEvent")
   public record EventView(
@@ -65,11 +53,11 @@ public class WebhookEventResource {
       Instant deliveredAt,
       Instant nextAttemptAt) {}
 
-  private final Pool database;
+  private final WebhookEvents events;
   private final CurrentTenant tenant;
 
-  WebhookEventResource(Pool database, CurrentTenant tenant) {
-    this.database = database;
+  WebhookEventResource(WebhookEvents events, CurrentTenant tenant) {
+    this.events = events;
     this.tenant = tenant;
   }
 
@@ -87,45 +75,15 @@ public class WebhookEventResource {
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
   public Uni<List<EventView>> list(@PathParam("id") String id) {
-    UUID messageId = parse(id);
-    return database
-        .preparedQuery(MESSAGE)
-        .execute(Tuple.of(messageId, tenant.id()))
-        .flatMap(
+    return events
+        .of(tenant.id(), parse(id))
+        .map(
             found -> {
-              if (found.rowCount() == 0) {
+              if (found == null) {
                 throw notFound(id);
               }
-              return database.preparedQuery(EVENTS).execute(Tuple.of(messageId));
-            })
-        .map(
-            rows -> {
-              List<EventView> events = new ArrayList<>();
-              for (Row row : rows) {
-                events.add(view(row));
-              }
-              return events;
+              return found;
             });
-  }
-
-  private static EventView view(Row row) {
-    JsonObject data = new JsonObject(row.getString("body")).getJsonObject("data");
-    return new EventView(
-        row.getUUID("id"),
-        row.getString("type"),
-        row.getInteger("sequence"),
-        instant(row.getOffsetDateTime("created_at")),
-        data == null ? Map.of() : data.getMap(),
-        new Delivery(
-            row.getString("state").toLowerCase(Locale.ROOT),
-            row.getInteger("attempts"),
-            row.getString("last_error"),
-            instant(row.getOffsetDateTime("delivered_at")),
-            instant(row.getOffsetDateTime("next_attempt_at"))));
-  }
-
-  private static Instant instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant();
   }
 
   private static UUID parse(String id) {

@@ -32,7 +32,8 @@ class PackageLayersTest {
           "store",
           "dispatch",
           "intake",
-          "receipt");
+          "receipt",
+          "console");
   private static final Path SOURCES = Path.of("src/main/java/io/cascade");
   private static final Pattern IMPORT =
       Pattern.compile("^import (?:static )?io\\.cascade\\.(\\w+)\\.");

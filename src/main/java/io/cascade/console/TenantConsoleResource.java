@@ -1,0 +1,267 @@
+package io.cascade.console;
+
+import io.cascade.api.ApiException;
+import io.cascade.api.Params;
+import io.cascade.api.PlainText;
+import io.cascade.api.Problem;
+import io.cascade.console.ConsoleSession.Role;
+import io.cascade.intake.Intake;
+import io.cascade.limit.RateLimits;
+import io.cascade.message.MessageService;
+import io.cascade.message.MessageStatus;
+import io.cascade.message.MessageView;
+import io.cascade.message.SendMessageRequest;
+import io.cascade.webhook.WebhookEvents;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/** What a signed-in tenant sees: its figures (live), its messages and their cascades. */
+@Path("/console/api/tenant")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Console")
+public class TenantConsoleResource {
+
+  /** How often the live stream sends the figures again. */
+  static final Duration LIVE_EVERY = Duration.ofSeconds(2);
+
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 200;
+  private static final Set<String> PRIORITIES = Set.of("high", "normal", "bulk");
+  private static final String RECEIPTS =
+      "SELECT a.step, lower(a.channel) AS channel, r.provider, lower(r.status) AS status,"
+          + " r.error_code, r.received_at FROM receipt r JOIN attempt a ON r.attempt_id = a.id"
+          + " WHERE a.message_id = $1 ORDER BY r.received_at";
+
+  private final CurrentConsole current;
+  private final ConsoleSessions sessions;
+  private final TenantFigures figures;
+  private final MessageSearch search;
+  private final MessageService messages;
+  private final WebhookEvents events;
+  private final Pool database;
+  private final Intake intake;
+  private final RateLimits limits;
+
+  TenantConsoleResource(
+      CurrentConsole current,
+      ConsoleSessions sessions,
+      TenantFigures figures,
+      MessageSearch search,
+      MessageService messages,
+      WebhookEvents events,
+      Pool database,
+      Intake intake,
+      RateLimits limits) {
+    this.current = current;
+    this.sessions = sessions;
+    this.figures = figures;
+    this.search = search;
+    this.messages = messages;
+    this.events = events;
+    this.database = database;
+    this.intake = intake;
+    this.limits = limits;
+  }
+
+  @GET
+  @Path("/figures")
+  @Operation(summary = "The last hour: per minute, per channel and provider, failovers, webhooks")
+  public Uni<TenantFigures.Figures> figures() {
+    return figures.of(tenantId());
+  }
+
+  @GET
+  @Path("/live")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @RestStreamElementType(MediaType.APPLICATION_JSON)
+  @Operation(summary = "The figures again every 2 s, as server-sent events")
+  public Multi<TenantFigures.Figures> live() {
+    // Read now: the stream outlives the request scope.
+    UUID tenantId = tenantId();
+    String token = current.token();
+    // The session is looked at before every send: a sign-out (on any replica) ends the stream.
+    return Multi.createFrom()
+        .ticks()
+        .every(LIVE_EVERY)
+        .onOverflow()
+        .drop()
+        .onItem()
+        .transformToUniAndConcatenate(tick -> sessions.find(token).map(Optional::ofNullable))
+        .select()
+        .first(Optional::isPresent)
+        .onItem()
+        .transformToUniAndConcatenate(live -> figures.of(tenantId));
+  }
+
+  @GET
+  @Path("/messages")
+  @Operation(summary = "Search messages by id, reference, recipient, status, priority and time")
+  public Uni<MessageSearch.Page> find(
+      @QueryParam("id") String id,
+      @QueryParam("reference") String reference,
+      @QueryParam("to") String to,
+      @QueryParam("status") String status,
+      @QueryParam("priority") String priority,
+      @QueryParam("from") String from,
+      @QueryParam("until") String until,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") String limit) {
+    List<Problem.FieldError> errors = new ArrayList<>();
+    UUID messageId = blank(id) ? null : uuid("id", id, errors);
+    UUID before = blank(cursor) ? null : uuid("cursor", cursor, errors);
+    for (String[] text : new String[][] {{"reference", reference}, {"to", to}}) {
+      PlainText.Validator.problem(text[1], false)
+          .ifPresent(problem -> errors.add(new Problem.FieldError(text[0], problem)));
+    }
+    if (!blank(status) && MessageStatus.fromId(status).isEmpty()) {
+      errors.add(
+          new Problem.FieldError(
+              "status",
+              "must be one of accepted, sending, waiting, sent, delivered, failed, expired"));
+    }
+    if (!blank(priority) && !PRIORITIES.contains(priority)) {
+      errors.add(new Problem.FieldError("priority", "must be one of high, normal, bulk"));
+    }
+    Instant fromTime = instant("from", from, errors);
+    Instant untilTime = instant("until", until, errors);
+    int pageSize = DEFAULT_PAGE;
+    if (!blank(limit)) {
+      pageSize = Params.pageSize(limit, MAX_PAGE).orElse(-1);
+      if (pageSize < 0) {
+        errors.add(new Problem.FieldError("limit", "must be a number from 1 to " + MAX_PAGE));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalidFields(errors);
+    }
+    return search.find(
+        tenantId(),
+        new MessageSearch.Criteria(
+            messageId,
+            blank(reference) ? null : reference,
+            blank(to) ? null : to.trim(),
+            blank(status) ? null : status,
+            blank(priority) ? null : priority,
+            fromTime,
+            untilTime,
+            before,
+            pageSize));
+  }
+
+  @GET
+  @Path("/messages/{id}")
+  @Operation(summary = "One message's cascade: steps, attempts, receipts and webhook events")
+  public Uni<Timeline.View> timeline(@PathParam("id") String id) {
+    UUID tenantId = tenantId();
+    UUID messageId = Params.uuid(id).orElseThrow(() -> notFound(id));
+    return messages
+        .find(tenantId, messageId)
+        .flatMap(
+            message -> {
+              if (message == null) {
+                throw notFound(id);
+              }
+              return Uni.combine()
+                  .all()
+                  .unis(receipts(messageId), events.of(tenantId, messageId))
+                  .with((receipts, found) -> Timeline.of(message, receipts, found));
+            });
+  }
+
+  /** A test message: any route, as the API takes it; answered with the accepted message. */
+  @POST
+  @Path("/messages")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Send a test message (rate limits apply as on the API)")
+  public Uni<MessageView> send(@Valid @NotNull SendMessageRequest request) {
+    UUID tenantId = tenantId();
+    if (request.callbackUrl() != null) {
+      throw ApiException.invalidFields(
+          List.of(new Problem.FieldError("callbackUrl", "not taken by the console: use the API")));
+    }
+    limits.admit(tenantId);
+    return intake.accept(tenantId, null, request).map(Intake.Accepted::message);
+  }
+
+  private Uni<List<Timeline.ReceiptEntry>> receipts(UUID messageId) {
+    return database
+        .preparedQuery(RECEIPTS)
+        .execute(Tuple.of(messageId))
+        .map(
+            rows -> {
+              List<Timeline.ReceiptEntry> receipts = new ArrayList<>();
+              for (Row row : rows) {
+                receipts.add(
+                    new Timeline.ReceiptEntry(
+                        row.getInteger("step"),
+                        row.getString("channel"),
+                        row.getString("provider"),
+                        row.getString("status"),
+                        row.getString("error_code"),
+                        row.getOffsetDateTime("received_at").toInstant()));
+              }
+              return receipts;
+            });
+  }
+
+  /** The signed-in tenant; an operator session has no tenant pages. */
+  private UUID tenantId() {
+    ConsoleSession session = current.session();
+    if (session.role() != Role.TENANT) {
+      throw ApiException.forbidden("not-a-tenant", "Sign in with a tenant's API key to see this.");
+    }
+    return session.tenantId();
+  }
+
+  private static ApiException notFound(String id) {
+    return ApiException.notFound("No message " + id + " for this tenant.");
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static UUID uuid(String field, String value, List<Problem.FieldError> errors) {
+    UUID parsed = Params.uuid(value.trim()).orElse(null);
+    if (parsed == null) {
+      errors.add(new Problem.FieldError(field, "must be a message id"));
+    }
+    return parsed;
+  }
+
+  private static Instant instant(String field, String value, List<Problem.FieldError> errors) {
+    if (blank(value)) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      errors.add(new Problem.FieldError(field, "must be a UTC time such as 2026-12-03T10:15:00Z"));
+      return null;
+    }
+  }
+}

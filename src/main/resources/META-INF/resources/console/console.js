@@ -1,0 +1,292 @@
+// The Cascade console: one page, no dependencies. The session is an HttpOnly cookie the page
+// never sees; the CSRF token lives in this module's memory only and is fetched again on reload.
+const api = "/console/api";
+let session = null;
+let live = null;
+let nextCursor = null;
+
+const $ = (id) => document.getElementById(id);
+const text = (value) => (value === null || value === undefined ? "–" : String(value));
+
+async function call(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrfToken;
+  const response = await fetch(api + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error(problemText(data) || response.statusText);
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}
+
+function problemText(problem) {
+  if (!problem) return "";
+  const fields = (problem.errors || []).map((e) => `${e.field}: ${e.message}`).join("; ");
+  return [problem.detail || problem.title, fields].filter(Boolean).join(" — ");
+}
+
+function show(id) {
+  for (const section of document.querySelectorAll("main > section")) {
+    section.hidden = section.id !== id;
+  }
+  $("nav").hidden = !session;
+  $("main").focus();
+}
+
+function row(cells) {
+  const tr = document.createElement("tr");
+  for (const cell of cells) {
+    const td = document.createElement("td");
+    if (cell instanceof Node) td.append(cell);
+    else td.textContent = text(cell);
+    tr.append(td);
+  }
+  return tr;
+}
+
+function seconds(value) {
+  return value === null || value === undefined ? "–" : `${value.toFixed(2)} s`;
+}
+
+function time(value) {
+  return value ? new Date(value).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "–";
+}
+
+// --- sign-in ------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  const secret = form.secret.value.trim();
+  const body = form.role.value === "tenant" ? { apiKey: secret } : { operatorToken: secret };
+  $("sign-in-error").textContent = "";
+  try {
+    session = await call("POST", "/session", body);
+    form.secret.value = "";
+    location.hash = session.role === "TENANT" ? "#/" : "#/operator";
+    route();
+  } catch (error) {
+    $("sign-in-error").textContent = error.message;
+  }
+}
+
+async function signOut() {
+  stopLive();
+  try {
+    await call("DELETE", "/session");
+  } finally {
+    session = null;
+    location.hash = "#/";
+    route();
+  }
+}
+
+// --- overview -----------------------------------------------------------------------------
+
+function startLive() {
+  if (live) return;
+  live = new EventSource(api + "/tenant/live");
+  live.onmessage = (event) => render(JSON.parse(event.data));
+  live.onopen = () => ($("live-state").textContent = "live");
+  live.onerror = () => ($("live-state").textContent = "reconnecting…");
+}
+
+function stopLive() {
+  if (live) live.close();
+  live = null;
+}
+
+function render(figures) {
+  $("n-accepted").textContent = figures.accepted;
+  $("n-delivered").textContent = figures.delivered;
+  $("n-failed").textContent = figures.failed;
+  $("n-expired").textContent = figures.expired;
+  $("n-doubles").textContent = figures.doubleDeliveries;
+  chart(figures.perMinute);
+  const providers = $("providers").tBodies[0];
+  providers.replaceChildren(
+    ...figures.providers.map((p) =>
+      row([
+        p.channel,
+        p.provider,
+        p.attempts,
+        p.delivered,
+        p.attempts ? `${Math.round((100 * p.delivered) / p.attempts)} %` : "–",
+        seconds(p.medianSeconds),
+        seconds(p.p95Seconds),
+      ]),
+    ),
+  );
+  $("failovers").tBodies[0].replaceChildren(
+    ...figures.failovers.map((f) => row([f.channel, f.reason, f.count])),
+  );
+  const hooks = figures.webhooks;
+  $("webhooks").textContent =
+    `${hooks.pending} pending (${hooks.retrying} retrying), ${hooks.failed} given up in the last hour` +
+    (hooks.oldestPending ? `; oldest pending since ${time(hooks.oldestPending)}` : "");
+  $("webhook-errors").replaceChildren(
+    ...hooks.errors.map((e) => {
+      const li = document.createElement("li");
+      li.textContent = `${e.count} × ${e.error} (last ${time(e.lastAt)})`;
+      return li;
+    }),
+  );
+}
+
+function chart(minutes) {
+  const svg = $("chart");
+  const ns = "http://www.w3.org/2000/svg";
+  const max = Math.max(1, ...minutes.map((m) => Math.max(m.accepted, m.delivered)));
+  const width = 600 / Math.max(1, minutes.length);
+  svg.replaceChildren();
+  minutes.forEach((m, i) => {
+    for (const [value, cls] of [[m.accepted, "accepted"], [m.delivered, "delivered"]]) {
+      const bar = document.createElementNS(ns, "rect");
+      const height = (110 * value) / max;
+      bar.setAttribute("x", String(i * width + 1));
+      bar.setAttribute("y", String(115 - height));
+      bar.setAttribute("width", String(Math.max(1, width - 2)));
+      bar.setAttribute("height", String(height));
+      bar.setAttribute("class", cls);
+      const title = document.createElementNS(ns, "title");
+      title.textContent = `${time(m.minute)}: ${m.accepted} accepted, ${m.delivered} delivered`;
+      bar.append(title);
+      svg.append(bar);
+    }
+  });
+}
+
+// --- messages -----------------------------------------------------------------------------
+
+async function search(event, more) {
+  if (event) event.preventDefault();
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData($("search-form"))) {
+    if (value.trim()) params.set(name, value.trim());
+  }
+  if (more && nextCursor) params.set("cursor", nextCursor);
+  $("search-error").textContent = "";
+  try {
+    const page = await call("GET", "/tenant/messages?" + params);
+    const body = $("results").tBodies[0];
+    if (!more) body.replaceChildren();
+    for (const m of page.items) {
+      const link = document.createElement("a");
+      link.href = `#/messages/${m.id}`;
+      link.textContent = m.id;
+      const route = m.route.map((step) => step.channel).join(" → ");
+      body.append(row([link, m.status, m.priority, route, m.reference, time(m.createdAt)]));
+    }
+    nextCursor = page.nextCursor;
+    $("more").hidden = !nextCursor;
+  } catch (error) {
+    $("search-error").textContent = error.message;
+  }
+}
+
+async function sendTest(event) {
+  event.preventDefault();
+  const form = event.target;
+  const route = [{ channel: form.channel.value, to: form.to.value.trim() }];
+  if (form.then.value && form.thenTo.value.trim()) {
+    route.push({ channel: form.then.value, to: form.thenTo.value.trim() });
+  }
+  try {
+    const message = await call("POST", "/tenant/messages", { route, text: form.text.value });
+    const link = document.createElement("a");
+    link.href = `#/messages/${message.id}`;
+    link.textContent = message.id;
+    $("test-result").replaceChildren("Accepted: ", link);
+  } catch (error) {
+    $("test-result").textContent = error.message;
+  }
+}
+
+async function timeline(id) {
+  show("timeline");
+  $("timeline-error").textContent = "";
+  $("timeline-summary").replaceChildren();
+  $("timeline-entries").replaceChildren();
+  try {
+    const view = await call("GET", "/tenant/messages/" + encodeURIComponent(id));
+    const m = view.message;
+    $("timeline-title").textContent = `Message ${m.id}`;
+    const summary = [
+      ["Status", m.status],
+      ["Delivered via", m.deliveredVia.join(", ") || "–"],
+      ["Route", m.steps.map((s) => `${s.channel} (${s.status})`).join(" → ")],
+      ["Priority", m.priority],
+      ["Accepted", time(m.createdAt)],
+      ["Valid until", time(m.validUntil)],
+    ];
+    for (const [term, value] of summary) {
+      const dt = document.createElement("dt");
+      dt.textContent = term;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      $("timeline-summary").append(dt, dd);
+    }
+    for (const e of view.timeline) {
+      const li = document.createElement("li");
+      li.className = `entry ${e.kind}`;
+      const where = [e.step === null ? null : `step ${e.step + 1}`, e.channel, e.provider]
+        .filter(Boolean)
+        .join(" · ");
+      const why = [e.reason ? `moved on: ${e.reason}` : null, e.detail].filter(Boolean).join(" — ");
+      li.textContent = `${time(e.at)}  ${e.kind}: ${e.status}${where ? " (" + where + ")" : ""}${why ? " " + why : ""}`;
+      $("timeline-entries").append(li);
+    }
+  } catch (error) {
+    $("timeline-title").textContent = "Message";
+    $("timeline-error").textContent = error.message;
+  }
+}
+
+// --- routing ------------------------------------------------------------------------------
+
+async function route() {
+  if (!session) {
+    try {
+      session = await call("GET", "/session");
+    } catch (error) {
+      session = null;
+    }
+  }
+  if (!session) {
+    stopLive();
+    show("sign-in");
+    return;
+  }
+  $("who").textContent =
+    session.role === "TENANT" ? `tenant ${session.tenantId}` : "operator";
+  const hash = location.hash || "#/";
+  if (session.role === "OPERATOR") {
+    show("operator");
+    return;
+  }
+  const message = hash.match(/^#\/messages\/(.+)$/);
+  if (message) {
+    timeline(decodeURIComponent(message[1]));
+  } else if (hash === "#/messages") {
+    show("messages");
+  } else {
+    show("overview");
+  }
+  startLive();
+}
+
+$("sign-in-form").addEventListener("submit", signIn);
+$("sign-out").addEventListener("click", signOut);
+$("search-form").addEventListener("submit", (event) => search(event, false));
+$("more").addEventListener("click", () => search(null, true));
+$("test-form").addEventListener("submit", sendTest);
+window.addEventListener("hashchange", route);
+route();

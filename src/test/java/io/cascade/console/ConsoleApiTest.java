@@ -1,0 +1,207 @@
+package io.cascade.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import io.cascade.support.TestApi;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The console's sessions and tenant endpoints, over HTTP against the real store. */
+@QuarkusTest
+class ConsoleApiTest {
+
+  /** A signed-in browser: its cookie and the CSRF token the page keeps in memory. */
+  record Browser(String cookie, String csrf) {
+    RequestSpecification request() {
+      return given().cookie(ConsoleGuard.COOKIE, cookie);
+    }
+
+    RequestSpecification change() {
+      return request().header(ConsoleGuard.CSRF_HEADER, csrf).contentType(ContentType.JSON);
+    }
+  }
+
+  static Browser signIn(Map<String, String> credentials) {
+    Response response =
+        given()
+            .contentType(ContentType.JSON)
+            .body(credentials)
+            .post("/console/api/session")
+            .then()
+            .statusCode(201)
+            .extract()
+            .response();
+    return new Browser(
+        response.getCookie(ConsoleGuard.COOKIE), response.jsonPath().getString("csrfToken"));
+  }
+
+  @Test
+  void theSessionCookieIsHttpOnlyAndStrictAndTheKeyIsNotInIt() {
+    TestApi.Tenant tenant = TestApi.newTenant();
+    Response response =
+        given()
+            .contentType(ContentType.JSON)
+            .body(Map.of("apiKey", tenant.key()))
+            .post("/console/api/session");
+    response.then().statusCode(201).body("role", equalTo("TENANT"));
+    String setCookie = response.getHeader("Set-Cookie");
+    assertThat(setCookie)
+        .contains(ConsoleGuard.COOKIE + "=")
+        .containsIgnoringCase("HttpOnly")
+        .containsIgnoringCase("SameSite=Strict")
+        .contains("Path=/console")
+        .doesNotContain(tenant.key());
+    assertThat(response.jsonPath().getString("tenantId")).isEqualTo(tenant.id().toString());
+  }
+
+  @Test
+  void wrongCredentialsAreRefusedAndNoSessionIsMade() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("apiKey", "csk_" + "B".repeat(43)))
+        .post("/console/api/session")
+        .then()
+        .statusCode(401)
+        .header("Set-Cookie", (String) null);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("operatorToken", "not-the-token"))
+        .post("/console/api/session")
+        .then()
+        .statusCode(401);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("apiKey", "x", "operatorToken", "y"))
+        .post("/console/api/session")
+        .then()
+        .statusCode(400)
+        .body("errors.field", hasItem("apiKey"));
+    given().get("/console/api/session").then().statusCode(401);
+    given()
+        .cookie(ConsoleGuard.COOKIE, "made-up")
+        .get("/console/api/tenant/figures")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void changesNeedTheCsrfTokenAndTheConsolesOwnOrigin() {
+    Browser browser = signIn(Map.of("apiKey", TestApi.newTenant().key()));
+    Map<String, Object> test = TestApi.message(List.of(TestApi.sms()));
+    browser
+        .request()
+        .contentType(ContentType.JSON)
+        .body(test)
+        .post("/console/api/tenant/messages")
+        .then()
+        .statusCode(403)
+        .body("type", equalTo("/problems/csrf"));
+    browser
+        .change()
+        .header("Origin", "https://evil.example")
+        .body(test)
+        .post("/console/api/tenant/messages")
+        .then()
+        .statusCode(403)
+        .body("type", equalTo("/problems/cross-origin"));
+    browser.change().body(test).post("/console/api/tenant/messages").then().statusCode(200);
+  }
+
+  @Test
+  void aTenantFindsItsMessagesAndTheirCascadeButNeverAnotherTenants() {
+    TestApi.Tenant a = TestApi.newTenant();
+    TestApi.Tenant b = TestApi.newTenant();
+    String reference = "console-" + System.nanoTime();
+    Map<String, Object> body = new java.util.HashMap<>(TestApi.message(List.of(TestApi.sms())));
+    body.put("reference", reference);
+    String id = TestApi.send(a.key(), body);
+    TestApi.awaitStatus(a.key(), id, "delivered", Duration.ofSeconds(10));
+
+    Browser asA = signIn(Map.of("apiKey", a.key()));
+    asA.request()
+        .queryParam("reference", reference)
+        .get("/console/api/tenant/messages")
+        .then()
+        .statusCode(200)
+        .body("items.id", equalTo(List.of(id)));
+    asA.request()
+        .queryParam("to", "+4915112345678")
+        .queryParam("status", "delivered")
+        .get("/console/api/tenant/messages")
+        .then()
+        .statusCode(200)
+        .body("items.id", hasItem(id));
+    asA.request()
+        .get("/console/api/tenant/messages/" + id)
+        .then()
+        .statusCode(200)
+        .body("message.status", equalTo("delivered"))
+        .body("timeline.kind", hasItem("attempt-ended"))
+        .body("timeline.kind[0]", equalTo("accepted"));
+    asA.request()
+        .get("/console/api/tenant/figures")
+        .then()
+        .statusCode(200)
+        .body("accepted", equalTo(1))
+        .body("delivered", equalTo(1));
+
+    Browser asB = signIn(Map.of("apiKey", b.key()));
+    asB.request().get("/console/api/tenant/messages/" + id).then().statusCode(404);
+    asB.request()
+        .queryParam("id", id)
+        .get("/console/api/tenant/messages")
+        .then()
+        .statusCode(200)
+        .body("items", equalTo(List.of()));
+    asB.request()
+        .get("/console/api/tenant/figures")
+        .then()
+        .statusCode(200)
+        .body("accepted", equalTo(0));
+  }
+
+  @Test
+  void badSearchInputIsA400WithTheFields() {
+    Browser browser = signIn(Map.of("apiKey", TestApi.newTenant().key()));
+    browser
+        .request()
+        .queryParam("id", "nope")
+        .queryParam("status", "lost")
+        .queryParam("from", "yesterday")
+        .queryParam("limit", "5000")
+        .get("/console/api/tenant/messages")
+        .then()
+        .statusCode(400)
+        .body("errors.field", equalTo(List.of("id", "status", "from", "limit")));
+  }
+
+  @Test
+  void anOperatorHasNoTenantPagesAndSignOutEndsTheSession() {
+    Browser operator = signIn(Map.of("operatorToken", "test-admin-token"));
+    operator
+        .request()
+        .get("/console/api/session")
+        .then()
+        .statusCode(200)
+        .body("role", equalTo("OPERATOR"));
+    operator.request().get("/console/api/tenant/figures").then().statusCode(403);
+
+    operator
+        .change()
+        .delete("/console/api/session")
+        .then()
+        .statusCode(204)
+        .header("Set-Cookie", not(equalTo(null)));
+    operator.request().get("/console/api/session").then().statusCode(401);
+  }
+}
