@@ -4,6 +4,8 @@
 #   - RabbitMQ virtual hosts "cascade-test" (the @QuarkusTest suite) and "cascade-it" (the service
 #     processes that integration tests such as StepTimerIT start), with all permissions for guest,
 #     so tests never touch the default vhost's queues.
+# With --browser (as `./mvnw verify` runs it) it also installs Debian's chromium and chromium-driver
+# when missing, for the console's browser tests.
 # Idempotent: run it as often as you like. Used by deploy/local/run.sh, by `./mvnw verify`
 # (before the tests) and by .ci/run. Override with CASCADE_DB_HOST/CASCADE_DB_PORT.
 set -euo pipefail
@@ -51,6 +53,18 @@ ensure_rabbitmq() {
   done
 }
 
+# The console's browser tests drive Debian's Chromium through its ChromeDriver.
+ensure_browser() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    log "installing chromium and chromium-driver (browser tests)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
 ensure_postgres
 ensure_rabbitmq
 log "PostgreSQL and RabbitMQ are ready"
+if [ "${1:-}" = "--browser" ]; then
+  ensure_browser
+fi

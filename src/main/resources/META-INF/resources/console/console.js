@@ -60,6 +60,11 @@ function time(value) {
   return value ? new Date(value).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "–";
 }
 
+// To the millisecond: a whole cascade often happens within one second.
+function preciseTime(value) {
+  return value ? new Date(value).toISOString().replace("T", " ") : "–";
+}
+
 // --- sign-in ------------------------------------------------------------------------------
 
 async function signIn(event) {
@@ -222,7 +227,7 @@ async function timeline(id) {
     const summary = [
       ["Status", m.status],
       ["Delivered via", m.deliveredVia.join(", ") || "–"],
-      ["Route", m.steps.map((s) => `${s.channel} (${s.status})`).join(" → ")],
+      ["Route", m.steps.map((s) => `${s.channel} (${s.outcome}${s.reason ? ", " + s.reason : ""})`).join(" → ")],
       ["Priority", m.priority],
       ["Accepted", time(m.createdAt)],
       ["Valid until", time(m.validUntil)],
@@ -241,7 +246,7 @@ async function timeline(id) {
         .filter(Boolean)
         .join(" · ");
       const why = [e.reason ? `moved on: ${e.reason}` : null, e.detail].filter(Boolean).join(" — ");
-      li.textContent = `${time(e.at)}  ${e.kind}: ${e.status}${where ? " (" + where + ")" : ""}${why ? " " + why : ""}`;
+      li.textContent = `${preciseTime(e.at)}  ${e.kind}: ${e.status}${where ? " (" + where + ")" : ""}${why ? " " + why : ""}`;
       $("timeline-entries").append(li);
     }
   } catch (error) {

@@ -204,4 +204,19 @@ class ConsoleApiTest {
         .header("Set-Cookie", not(equalTo(null)));
     operator.request().get("/console/api/session").then().statusCode(401);
   }
+
+  @Test
+  void thePageIsServedByTheServiceWithAPolicyThatAllowsOnlyItsOwnFiles() {
+    given()
+        .redirects()
+        .follow(true)
+        .get("/console")
+        .then()
+        .statusCode(200)
+        .contentType(ContentType.HTML)
+        .header(
+            "Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'self'"))
+        .header("X-Content-Type-Options", "nosniff");
+    given().get("/console/console.js").then().statusCode(200);
+  }
 }
