@@ -85,6 +85,27 @@ public final class GuardedProvider {
     return provider;
   }
 
+  /**
+   * How the provider stands now, for operators.
+   *
+   * @param circuit closed, open or half_open
+   * @param down the provider says it cannot send (an SMPP provider without a bound session)
+   */
+  public record Health(
+      String channel, String provider, String standby, String circuit, boolean down) {}
+
+  public Health health() {
+    return new Health(
+        channel.id(),
+        provider.name(),
+        standby.id(),
+        CircuitBreakerMaintenance.get()
+            .currentState(breakerName)
+            .name()
+            .toLowerCase(java.util.Locale.ROOT),
+        provider.isDown());
+  }
+
   /** Whether it should be tried only after the others: its circuit is open or it is down. */
   boolean unavailable() {
     return provider.isDown()

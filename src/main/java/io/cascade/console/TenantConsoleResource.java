@@ -27,12 +27,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -44,9 +42,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Console")
 public class TenantConsoleResource {
-
-  /** How often the live stream sends the figures again. */
-  static final Duration LIVE_EVERY = Duration.ofSeconds(2);
 
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 200;
@@ -103,18 +98,7 @@ public class TenantConsoleResource {
     // Read now: the stream outlives the request scope.
     UUID tenantId = tenantId();
     String token = current.token();
-    // The session is looked at before every send: a sign-out (on any replica) ends the stream.
-    return Multi.createFrom()
-        .ticks()
-        .every(LIVE_EVERY)
-        .onOverflow()
-        .drop()
-        .onItem()
-        .transformToUniAndConcatenate(tick -> sessions.find(token).map(Optional::ofNullable))
-        .select()
-        .first(Optional::isPresent)
-        .onItem()
-        .transformToUniAndConcatenate(live -> figures.of(tenantId));
+    return Live.whileSignedIn(sessions, token, () -> figures.of(tenantId));
   }
 
   @GET

@@ -38,6 +38,9 @@ function show(id) {
     section.hidden = section.id !== id;
   }
   $("nav").hidden = !session;
+  for (const link of document.querySelectorAll(".tenant-only")) {
+    link.hidden = !session || session.role !== "TENANT";
+  }
   $("main").focus();
 }
 
@@ -102,6 +105,47 @@ function startLive() {
   live.onmessage = (event) => render(JSON.parse(event.data));
   live.onopen = () => ($("live-state").textContent = "live");
   live.onerror = () => ($("live-state").textContent = "reconnecting…");
+}
+
+function startOperatorLive() {
+  if (live) return;
+  live = new EventSource(api + "/operator/live");
+  live.onmessage = (event) => renderOperator(JSON.parse(event.data));
+  live.onopen = () => ($("operator-live").textContent = "live");
+  live.onerror = () => ($("operator-live").textContent = "reconnecting…");
+}
+
+function renderOperator(figures) {
+  $("op-providers").tBodies[0].replaceChildren(
+    ...figures.providers.map((p) => {
+      const tr = row([
+        p.channel,
+        p.provider,
+        p.standby,
+        p.circuit,
+        p.down ? "down" : "up",
+        p.attempts,
+        p.attempts ? `${Math.round((100 * p.errors) / p.attempts)} %` : "–",
+        seconds(p.medianSeconds),
+        seconds(p.p95Seconds),
+      ]);
+      tr.dataset.provider = `${p.channel}/${p.provider}`;
+      if (p.circuit !== "closed" || p.down) tr.className = "alarm";
+      return tr;
+    }),
+  );
+  const b = figures.broker;
+  $("op-broker").textContent =
+    `publisher ${b.publisherConnected ? "connected" : "disconnected"}; ` +
+    `${b.consumersSubscribed} of ${b.consumers} dispatch consumers subscribed`;
+  $("op-backlogs").tBodies[0].replaceChildren(
+    ...figures.backlogs.map((l) => row([l.name, l.count, time(l.oldest)])),
+  );
+  $("op-tenants").tBodies[0].replaceChildren(
+    ...figures.tenants.map((t) =>
+      row([t.name, t.accepted, t.delivered, t.failed, t.expired, t.open]),
+    ),
+  );
 }
 
 function stopLive() {
@@ -275,6 +319,7 @@ async function route() {
   const hash = location.hash || "#/";
   if (session.role === "OPERATOR") {
     show("operator");
+    startOperatorLive();
     return;
   }
   const message = hash.match(/^#\/messages\/(.+)$/);

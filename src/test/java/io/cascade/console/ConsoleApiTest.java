@@ -195,6 +195,18 @@ class ConsoleApiTest {
         .statusCode(200)
         .body("role", equalTo("OPERATOR"));
     operator.request().get("/console/api/tenant/figures").then().statusCode(403);
+    operator
+        .request()
+        .get("/console/api/operator/figures")
+        .then()
+        .statusCode(200)
+        .body("providers.channel", hasItem("sms"))
+        .body("backlogs.name", hasItem("outbox due"));
+    signIn(Map.of("apiKey", TestApi.newTenant().key()))
+        .request()
+        .get("/console/api/operator/figures")
+        .then()
+        .statusCode(403);
 
     operator
         .change()

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,6 @@ class ConsoleBrowserTest {
 
   private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
 
-  private static ChromeDriverService service;
   private WebDriver browser;
   private WebDriverWait wait;
 
@@ -46,22 +44,8 @@ class ConsoleBrowserTest {
   URL console;
 
   @BeforeAll
-  static void startDriver() throws IOException {
-    // The machine's own chromedriver: Selenium Manager would try to download one.
-    service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-            .usingAnyFreePort()
-            .build();
-    service.start();
+  static void screenshots() throws IOException {
     Files.createDirectories(SCREENSHOTS);
-  }
-
-  @AfterAll
-  static void stopDriver() {
-    if (service != null) {
-      service.stop();
-    }
   }
 
   private void open() {
@@ -79,6 +63,13 @@ class ConsoleBrowserTest {
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1000");
+    // The machine's own chromedriver: Selenium Manager would try to download one. Quitting the
+    // browser stops it.
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
   }
@@ -168,12 +159,42 @@ class ConsoleBrowserTest {
         .isEmpty();
   }
 
+  @Test
+  void anOperatorSeesAProvidersCircuitOpenWhenItFails() throws IOException {
+    TestApi.resetProviders();
+    TestApi.Tenant tenant = TestApi.newTenant();
+    open();
+    browser.get(console.toString());
+    signIn("operator", "test-admin-token");
+    visible("operator");
+    By smsRow = By.cssSelector("#op-providers tr[data-provider='sms/simulator']");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(smsRow, "closed"));
+    assertThat(browser.findElement(By.cssSelector("a[href='#/messages']")).isDisplayed()).isFalse();
+
+    // Every SMS fails: after the breaker's request volume its circuit opens, and the view says so.
+    TestApi.simulator("sms", "fail", 0);
+    for (int i = 0; i < 6; i++) {
+      TestApi.send(tenant.key(), TestApi.message(List.of(TestApi.sms(), TestApi.email())));
+    }
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(smsRow, "open"));
+    assertThat(browser.findElement(smsRow).getDomProperty("className")).isEqualTo("alarm");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("op-tenants"), tenant.name()));
+    assertThat(browser.findElement(By.id("op-broker")).getText()).startsWith("publisher connected");
+    screenshot("operator");
+    signOut();
+  }
+
   private void signIn(String apiKey) {
+    signIn("tenant", apiKey);
+  }
+
+  private void signIn(String role, String secretText) {
     WebElement form = visible("sign-in-form");
-    form.findElement(By.cssSelector("input[value=tenant]")).click();
+    form.findElement(By.cssSelector("input[value=" + role + "]")).click();
     WebElement secret = form.findElement(By.id("secret"));
     secret.clear();
-    secret.sendKeys(apiKey);
+    secret.sendKeys(secretText);
     form.findElement(By.cssSelector("button[type=submit]")).click();
   }
 

@@ -28,19 +28,20 @@ public final class TestApi {
   }
 
   /** A tenant created through the admin API. */
-  public record Tenant(UUID id, String key) {}
+  public record Tenant(UUID id, String key, String name) {}
 
-  /** Creates a tenant and returns its id and API key. */
+  /** Creates a tenant and returns its id, API key and name. */
   public static Tenant newTenant() {
+    String name = "tenant-" + UUID.randomUUID();
     JsonPath created =
         admin()
-            .body(Map.of("name", "tenant-" + UUID.randomUUID()))
+            .body(Map.of("name", name))
             .post("/admin/v1/tenants")
             .then()
             .statusCode(201)
             .extract()
             .jsonPath();
-    return new Tenant(UUID.fromString(created.getString("id")), created.getString("apiKey"));
+    return new Tenant(UUID.fromString(created.getString("id")), created.getString("apiKey"), name);
   }
 
   /** A request authenticated with {@code apiKey}. */

@@ -1,0 +1,191 @@
+package io.cascade.console;
+
+import io.cascade.channel.GuardedProvider;
+import io.cascade.channel.ProviderPool;
+import io.cascade.dispatch.DispatchPublisher;
+import io.cascade.dispatch.QuorumQueueConnector;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+
+/**
+ * What an operator sees: volumes per tenant, providers, the broker as this replica sees it, and the
+ * backlogs with their oldest entries. Read only; every query is a range of an index.
+ */
+@ApplicationScoped
+public class OperatorFigures {
+
+  private static final String RECENT = "WITH recent AS (SELECT * FROM message WHERE id >= $1) ";
+
+  private static final String PER_TENANT =
+      RECENT
+          + "SELECT m.tenant_id, t.name, count(*) AS accepted,"
+          + " count(*) FILTER (WHERE m.status = 'DELIVERED') AS delivered,"
+          + " count(*) FILTER (WHERE m.status = 'FAILED') AS failed,"
+          + " count(*) FILTER (WHERE m.status = 'EXPIRED') AS expired,"
+          + " count(*) FILTER (WHERE m.status IN ('ACCEPTED', 'SENDING', 'WAITING')) AS open"
+          + " FROM recent m JOIN tenant t ON t.id = m.tenant_id"
+          + " GROUP BY m.tenant_id, t.name ORDER BY accepted DESC LIMIT 100";
+
+  private static final String PER_PROVIDER =
+      RECENT
+          + "SELECT lower(a.channel) AS channel, a.provider, count(*) AS attempts,"
+          + " count(*) FILTER (WHERE a.status IN ('FAILED', 'REJECTED', 'INTERRUPTED')) AS errors,"
+          + " percentile_cont(0.5) WITHIN GROUP"
+          + "  (ORDER BY extract(epoch FROM a.ended_at - a.started_at)) AS p50,"
+          + " percentile_cont(0.95) WITHIN GROUP"
+          + "  (ORDER BY extract(epoch FROM a.ended_at - a.started_at)) AS p95"
+          + " FROM attempt a JOIN recent m ON a.message_id = m.id GROUP BY 1, 2";
+
+  // Each backlog through its own partial index.
+  private static final String BACKLOGS =
+      "SELECT 'outbox due' AS backlog, count(*) AS n, min(publish_due_at) AS oldest FROM message"
+          + " WHERE publish_due_at <= now()"
+          + " UNION ALL SELECT 'waiting for a route walk', count(*), min(updated_at) FROM message"
+          + " WHERE status = 'WAITING'"
+          + " UNION ALL SELECT 'awaiting receipt or step deadline', count(*), min(updated_at)"
+          + " FROM message WHERE step_due_at IS NOT NULL"
+          + " UNION ALL SELECT 'webhook events to deliver', count(*), min(created_at)"
+          + " FROM webhook_event WHERE state = 'PENDING' AND next_attempt_at IS NOT NULL";
+
+  /** One tenant's messages of the last hour. */
+  public record TenantVolume(
+      UUID tenantId,
+      String name,
+      long accepted,
+      long delivered,
+      long failed,
+      long expired,
+      long open) {}
+
+  /** A provider now (circuit, connection) and over the last hour (errors, answer time). */
+  public record ProviderHealth(
+      String channel,
+      String provider,
+      String standby,
+      String circuit,
+      boolean down,
+      long attempts,
+      long errors,
+      Double medianSeconds,
+      Double p95Seconds) {}
+
+  /** The broker as this replica's publisher and consumers see it. */
+  public record Broker(boolean publisherConnected, int consumers, int consumersSubscribed) {}
+
+  /** A backlog: how many entries and since when the oldest waits. */
+  public record Backlog(String name, long count, Instant oldest) {}
+
+  /** Everything the operator view shows. */
+  public record Figures(
+      Instant at,
+      List<TenantVolume> tenants,
+      List<ProviderHealth> providers,
+      Broker broker,
+      List<Backlog> backlogs) {}
+
+  private final Pool database;
+  private final ProviderPool providers;
+  private final DispatchPublisher publisher;
+  private final QuorumQueueConnector consumers;
+
+  OperatorFigures(
+      Pool database,
+      ProviderPool providers,
+      DispatchPublisher publisher,
+      @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers) {
+    this.database = database;
+    this.providers = providers;
+    this.publisher = publisher;
+    this.consumers = consumers;
+  }
+
+  public Uni<Figures> now() {
+    Instant now = Instant.now();
+    Tuple window = Tuple.of(TenantFigures.firstIdAt(now.minus(TenantFigures.WINDOW)));
+    return Uni.combine()
+        .all()
+        .unis(
+            database.preparedQuery(PER_TENANT).execute(window),
+            database.preparedQuery(PER_PROVIDER).execute(window),
+            database.query(BACKLOGS).execute())
+        .with(
+            (tenants, attempts, backlogs) ->
+                new Figures(
+                    now,
+                    volumes(tenants),
+                    health(attempts),
+                    new Broker(publisher.isConnected(), consumers.started(), consumers.consuming()),
+                    backlogs(backlogs)));
+  }
+
+  private static List<TenantVolume> volumes(RowSet<Row> rows) {
+    List<TenantVolume> volumes = new ArrayList<>();
+    for (Row row : rows) {
+      volumes.add(
+          new TenantVolume(
+              row.getUUID("tenant_id"),
+              row.getString("name"),
+              row.getLong("accepted"),
+              row.getLong("delivered"),
+              row.getLong("failed"),
+              row.getLong("expired"),
+              row.getLong("open")));
+    }
+    return volumes;
+  }
+
+  /** Every configured provider, with its last hour's attempts where it made any. */
+  private List<ProviderHealth> health(RowSet<Row> rows) {
+    List<Row> list = new ArrayList<>();
+    rows.forEach(list::add);
+    Map<String, Row> byProvider =
+        list.stream()
+            .collect(
+                Collectors.toMap(
+                    r -> r.getString("channel") + "/" + r.getString("provider"),
+                    Function.identity()));
+    List<ProviderHealth> health = new ArrayList<>();
+    for (GuardedProvider provider : providers.all()) {
+      GuardedProvider.Health now = provider.health();
+      Row hour = byProvider.get(now.channel() + "/" + now.provider());
+      health.add(
+          new ProviderHealth(
+              now.channel(),
+              now.provider(),
+              now.standby(),
+              now.circuit(),
+              now.down(),
+              hour == null ? 0 : hour.getLong("attempts"),
+              hour == null ? 0 : hour.getLong("errors"),
+              hour == null ? null : hour.getDouble("p50"),
+              hour == null ? null : hour.getDouble("p95")));
+    }
+    return health;
+  }
+
+  private static List<Backlog> backlogs(RowSet<Row> rows) {
+    List<Backlog> backlogs = new ArrayList<>();
+    for (Row row : rows) {
+      OffsetDateTime oldest = row.getOffsetDateTime("oldest");
+      backlogs.add(
+          new Backlog(
+              row.getString("backlog"),
+              row.getLong("n"),
+              oldest == null ? null : oldest.toInstant()));
+    }
+    return backlogs;
+  }
+}
