@@ -1,13 +1,26 @@
 package io.cascade.console;
 
 import io.cascade.api.ApiException;
+import io.cascade.channel.Channel;
+import io.cascade.channel.ProviderPool;
+import io.cascade.channel.simulator.SimulatorProvider;
+import io.cascade.channel.simulator.SimulatorSettings;
 import io.cascade.console.ConsoleSession.Role;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -21,12 +34,20 @@ public class OperatorConsoleResource {
   private final CurrentConsole current;
   private final ConsoleSessions sessions;
   private final OperatorFigures figures;
+  private final ProviderPool providers;
+  private final SimulatorProvider simulator;
 
   OperatorConsoleResource(
-      CurrentConsole current, ConsoleSessions sessions, OperatorFigures figures) {
+      CurrentConsole current,
+      ConsoleSessions sessions,
+      OperatorFigures figures,
+      ProviderPool providers,
+      SimulatorProvider simulator) {
     this.current = current;
     this.sessions = sessions;
     this.figures = figures;
+    this.providers = providers;
+    this.simulator = simulator;
   }
 
   @GET
@@ -46,6 +67,44 @@ public class OperatorConsoleResource {
     requireOperator();
     String token = current.token();
     return Live.whileSignedIn(sessions, token, figures::now);
+  }
+
+  @GET
+  @Path("/simulators")
+  @Operation(summary = "How each channel's simulator answers, for channels that have one")
+  public Map<String, SimulatorSettings> simulators() {
+    requireOperator();
+    Map<String, SimulatorSettings> settings = new LinkedHashMap<>();
+    for (Channel channel : simulatedChannels()) {
+      settings.put(channel.id(), simulator.settings(channel));
+    }
+    return settings;
+  }
+
+  @PUT
+  @Path("/simulators/{channel}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Switch how one channel's simulator answers (CSRF)")
+  public void switchSimulator(
+      @PathParam("channel") String channel, @Valid @NotNull SimulatorSettings settings) {
+    requireOperator();
+    Channel target =
+        simulatedChannels().stream()
+            .filter(c -> c.id().equals(channel))
+            .findFirst()
+            .orElseThrow(
+                () -> ApiException.notFound("No simulator for channel '" + channel + "'."));
+    simulator.configure(target, settings);
+  }
+
+  /** Channels whose providers include the simulator: a development or demo set-up. */
+  private List<Channel> simulatedChannels() {
+    return Arrays.stream(Channel.values())
+        .filter(
+            c ->
+                providers.all().stream()
+                    .anyMatch(p -> p.channel() == c && p.name().equals(ProviderPool.SIMULATOR)))
+        .toList();
   }
 
   private void requireOperator() {

@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -45,6 +48,7 @@ public class TenantConsoleResource {
 
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 200;
+  private static final int MAX_EXPORT = 10_000;
   private static final Set<String> PRIORITIES = Set.of("high", "normal", "bulk");
   private static final String RECEIPTS =
       "SELECT a.step, lower(a.channel) AS channel, r.provider, lower(r.status) AS status,"
@@ -101,59 +105,107 @@ public class TenantConsoleResource {
     return Live.whileSignedIn(sessions, token, () -> figures.of(tenantId));
   }
 
+  /** The search form's fields, as query parameters; all optional. */
+  public static class SearchParams {
+    @QueryParam("id")
+    public String id;
+
+    @QueryParam("reference")
+    public String reference;
+
+    @QueryParam("to")
+    public String to;
+
+    @QueryParam("status")
+    public String status;
+
+    @QueryParam("priority")
+    public String priority;
+
+    @Parameter(description = "UTC, e.g. 2026-12-03T10:00:00Z")
+    @QueryParam("from")
+    public String from;
+
+    @QueryParam("until")
+    public String until;
+
+    @Parameter(description = "nextCursor of the previous page")
+    @QueryParam("cursor")
+    public String cursor;
+
+    @Parameter(description = "1-200, default 50")
+    @QueryParam("limit")
+    public String limit;
+  }
+
   @GET
   @Path("/messages")
   @Operation(summary = "Search messages by id, reference, recipient, status, priority and time")
-  public Uni<MessageSearch.Page> find(
-      @QueryParam("id") String id,
-      @QueryParam("reference") String reference,
-      @QueryParam("to") String to,
-      @QueryParam("status") String status,
-      @QueryParam("priority") String priority,
-      @QueryParam("from") String from,
-      @QueryParam("until") String until,
-      @QueryParam("cursor") String cursor,
-      @QueryParam("limit") String limit) {
+  public Uni<MessageSearch.Page> find(@BeanParam SearchParams params) {
+    int pageSize = DEFAULT_PAGE;
     List<Problem.FieldError> errors = new ArrayList<>();
-    UUID messageId = blank(id) ? null : uuid("id", id, errors);
-    UUID before = blank(cursor) ? null : uuid("cursor", cursor, errors);
-    for (String[] text : new String[][] {{"reference", reference}, {"to", to}}) {
+    if (!blank(params.limit)) {
+      pageSize = Params.pageSize(params.limit, MAX_PAGE).orElse(-1);
+      if (pageSize < 0) {
+        errors.add(new Problem.FieldError("limit", "must be a number from 1 to " + MAX_PAGE));
+      }
+    }
+    return search.find(tenantId(), criteria(params, pageSize, errors));
+  }
+
+  @GET
+  @Path("/messages.csv")
+  @Produces("text/csv")
+  @Operation(summary = "The search's messages as CSV, newest first, up to 10,000")
+  public Uni<Response> export(@BeanParam SearchParams params) {
+    MessageSearch.Criteria criteria = criteria(params, MAX_EXPORT, new ArrayList<>());
+    return search
+        .find(tenantId(), criteria)
+        .map(
+            page ->
+                Response.ok(Csv.of(page.items()))
+                    .header("Content-Disposition", "attachment; filename=\"cascade-messages.csv\"")
+                    .build());
+  }
+
+  /** The criteria of a search; a 400 with every wrong field at once. */
+  private static MessageSearch.Criteria criteria(
+      SearchParams params, int limit, List<Problem.FieldError> errors) {
+    UUID messageId = blank(params.id) ? null : uuid("id", params.id, errors);
+    UUID before = blank(params.cursor) ? null : uuid("cursor", params.cursor, errors);
+    for (String[] text : new String[][] {{"reference", params.reference}, {"to", params.to}}) {
       PlainText.Validator.problem(text[1], false)
           .ifPresent(problem -> errors.add(new Problem.FieldError(text[0], problem)));
     }
-    if (!blank(status) && MessageStatus.fromId(status).isEmpty()) {
+    if (!blank(params.status) && MessageStatus.fromId(params.status).isEmpty()) {
       errors.add(
           new Problem.FieldError(
               "status",
               "must be one of accepted, sending, waiting, sent, delivered, failed, expired"));
     }
-    if (!blank(priority) && !PRIORITIES.contains(priority)) {
+    if (!blank(params.priority) && !PRIORITIES.contains(params.priority)) {
       errors.add(new Problem.FieldError("priority", "must be one of high, normal, bulk"));
     }
-    Instant fromTime = instant("from", from, errors);
-    Instant untilTime = instant("until", until, errors);
-    int pageSize = DEFAULT_PAGE;
-    if (!blank(limit)) {
-      pageSize = Params.pageSize(limit, MAX_PAGE).orElse(-1);
-      if (pageSize < 0) {
-        errors.add(new Problem.FieldError("limit", "must be a number from 1 to " + MAX_PAGE));
-      }
-    }
+    Instant from = instant("from", params.from, errors);
+    Instant until = instant("until", params.until, errors);
     if (!errors.isEmpty()) {
+      // The order of the form, whatever order the checks ran in.
+      List<String> order =
+          List.of(
+              "id", "reference", "to", "status", "priority", "from", "until", "cursor", "limit");
+      errors.sort(java.util.Comparator.comparingInt(e -> order.indexOf(e.field())));
       throw ApiException.invalidFields(errors);
     }
-    return search.find(
-        tenantId(),
-        new MessageSearch.Criteria(
-            messageId,
-            blank(reference) ? null : reference,
-            blank(to) ? null : to.trim(),
-            blank(status) ? null : status,
-            blank(priority) ? null : priority,
-            fromTime,
-            untilTime,
-            before,
-            pageSize));
+    return new MessageSearch.Criteria(
+        messageId,
+        blank(params.reference) ? null : params.reference,
+        blank(params.to) ? null : params.to.trim(),
+        blank(params.status) ? null : params.status,
+        blank(params.priority) ? null : params.priority,
+        from,
+        until,
+        before,
+        limit);
   }
 
   @GET

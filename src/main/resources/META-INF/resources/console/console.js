@@ -148,6 +148,45 @@ function renderOperator(figures) {
   );
 }
 
+async function loadSimulators() {
+  const settings = await call("GET", "/operator/simulators");
+  const channels = Object.keys(settings);
+  $("op-simulators").hidden = channels.length === 0;
+  $("op-simulators").querySelector("tbody").replaceChildren(
+    ...channels.map((channel) => {
+      const mode = document.createElement("select");
+      mode.name = "mode";
+      mode.setAttribute("aria-label", `${channel} simulator answers`);
+      for (const option of ["ok", "fail", "timeout", "reject"]) {
+        mode.append(new Option(option, option, false, option === settings[channel].mode));
+      }
+      const latency = document.createElement("input");
+      latency.type = "number";
+      latency.min = "0";
+      latency.max = "60000";
+      latency.value = String(settings[channel].latencyMs);
+      latency.setAttribute("aria-label", `${channel} simulator delay in milliseconds`);
+      const apply = document.createElement("button");
+      apply.type = "button";
+      apply.textContent = `Apply to ${channel}`;
+      apply.addEventListener("click", async () => {
+        try {
+          await call("PUT", `/operator/simulators/${channel}`, {
+            mode: mode.value,
+            latencyMs: Number(latency.value),
+          });
+          $("op-simulators-result").textContent = `${channel} now answers ${mode.value}`;
+        } catch (error) {
+          $("op-simulators-result").textContent = error.message;
+        }
+      });
+      const tr = row([channel, mode, latency, apply]);
+      tr.dataset.simulator = channel;
+      return tr;
+    }),
+  );
+}
+
 function stopLive() {
   if (live) live.close();
   live = null;
@@ -221,6 +260,7 @@ async function search(event, more) {
   for (const [name, value] of new FormData($("search-form"))) {
     if (value.trim()) params.set(name, value.trim());
   }
+  const exported = new URLSearchParams(params);
   if (more && nextCursor) params.set("cursor", nextCursor);
   $("search-error").textContent = "";
   try {
@@ -236,6 +276,8 @@ async function search(event, more) {
     }
     nextCursor = page.nextCursor;
     $("more").hidden = !nextCursor;
+    $("export").href = `${api}/tenant/messages.csv?${exported}`;
+    $("export").hidden = false;
   } catch (error) {
     $("search-error").textContent = error.message;
   }
@@ -320,6 +362,7 @@ async function route() {
   if (session.role === "OPERATOR") {
     show("operator");
     startOperatorLive();
+    loadSimulators().catch((error) => ($("op-simulators-result").textContent = error.message));
     return;
   }
   const message = hash.match(/^#\/messages\/(.+)$/);

@@ -155,7 +155,31 @@ class ConsoleApiTest {
         .body("accepted", equalTo(1))
         .body("delivered", equalTo(1));
 
+    String csv =
+        asA.request()
+            .queryParam("reference", reference)
+            .get("/console/api/tenant/messages.csv")
+            .then()
+            .statusCode(200)
+            .contentType("text/csv")
+            .header("Content-Disposition", org.hamcrest.Matchers.startsWith("attachment"))
+            .extract()
+            .asString();
+    assertThat(csv.split("\r\n"))
+        .hasSize(2)
+        .satisfies(lines -> assertThat(lines[1]).startsWith(id + ",delivered,normal," + reference));
+
     Browser asB = signIn(Map.of("apiKey", b.key()));
+    assertThat(
+            asB.request()
+                .queryParam("id", id)
+                .get("/console/api/tenant/messages.csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .split("\r\n"))
+        .hasSize(1);
     asB.request().get("/console/api/tenant/messages/" + id).then().statusCode(404);
     asB.request()
         .queryParam("id", id)
@@ -207,6 +231,32 @@ class ConsoleApiTest {
         .get("/console/api/operator/figures")
         .then()
         .statusCode(403);
+
+    operator
+        .request()
+        .get("/console/api/operator/simulators")
+        .then()
+        .statusCode(200)
+        .body("sms.mode", equalTo("ok"));
+    operator
+        .request()
+        .contentType(ContentType.JSON)
+        .body(Map.of("mode", "fail"))
+        .put("/console/api/operator/simulators/sms")
+        .then()
+        .statusCode(403);
+    operator
+        .change()
+        .body(Map.of("mode", "sometimes"))
+        .put("/console/api/operator/simulators/sms")
+        .then()
+        .statusCode(400);
+    operator
+        .change()
+        .body(Map.of("mode", "ok"))
+        .put("/console/api/operator/simulators/fax")
+        .then()
+        .statusCode(404);
 
     operator
         .change()

@@ -171,8 +171,16 @@ class ConsoleBrowserTest {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(smsRow, "closed"));
     assertThat(browser.findElement(By.cssSelector("a[href='#/messages']")).isDisplayed()).isFalse();
 
-    // Every SMS fails: after the breaker's request volume its circuit opens, and the view says so.
-    TestApi.simulator("sms", "fail", 0);
+    // The operator switches the SMS simulator to failing; after the breaker's request volume the
+    // circuit opens, and the view says so.
+    WebElement switches =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#op-simulators tr[data-simulator='sms']")));
+    new org.openqa.selenium.support.ui.Select(switches.findElement(By.name("mode")))
+        .selectByValue("fail");
+    switches.findElement(By.tagName("button")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("op-simulators-result"), "sms now answers fail"));
     for (int i = 0; i < 6; i++) {
       TestApi.send(tenant.key(), TestApi.message(List.of(TestApi.sms(), TestApi.email())));
     }
