@@ -1,5 +1,7 @@
 package io.cascade.console;
 
+import io.cascade.analytics.DeliveryAnalytics;
+import io.cascade.analytics.DeliveryReport;
 import io.cascade.api.ApiException;
 import io.cascade.channel.Channel;
 import io.cascade.channel.ProviderPool;
@@ -16,12 +18,14 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
@@ -36,18 +40,21 @@ public class OperatorConsoleResource {
   private final OperatorFigures figures;
   private final ProviderPool providers;
   private final SimulatorProvider simulator;
+  private final DeliveryAnalytics analytics;
 
   OperatorConsoleResource(
       CurrentConsole current,
       ConsoleSessions sessions,
       OperatorFigures figures,
       ProviderPool providers,
-      SimulatorProvider simulator) {
+      SimulatorProvider simulator,
+      DeliveryAnalytics analytics) {
     this.current = current;
     this.sessions = sessions;
     this.figures = figures;
     this.providers = providers;
     this.simulator = simulator;
+    this.analytics = analytics;
   }
 
   @GET
@@ -67,6 +74,18 @@ public class OperatorConsoleResource {
     requireOperator();
     String token = current.token();
     return Live.whileSignedIn(sessions, token, figures::now);
+  }
+
+  @GET
+  @Path("/analytics")
+  @Operation(
+      summary =
+          "Delivery rate and time to deliver per channel and provider over 1h, 24h or 7d, all"
+              + " tenants")
+  public Uni<DeliveryReport> analytics(
+      @Parameter(description = "1h, 24h or 7d; default 24h") @QueryParam("window") String window) {
+    requireOperator();
+    return analytics.forAll(TenantConsoleResource.window(window));
   }
 
   @GET

@@ -1,5 +1,8 @@
 package io.cascade.console;
 
+import io.cascade.analytics.DeliveryAnalytics;
+import io.cascade.analytics.DeliveryReport;
+import io.cascade.analytics.Window;
 import io.cascade.api.ApiException;
 import io.cascade.api.Params;
 import io.cascade.api.PlainText;
@@ -64,6 +67,7 @@ public class TenantConsoleResource {
   private final Pool database;
   private final Intake intake;
   private final RateLimits limits;
+  private final DeliveryAnalytics analytics;
 
   TenantConsoleResource(
       CurrentConsole current,
@@ -74,7 +78,8 @@ public class TenantConsoleResource {
       WebhookEvents events,
       Pool database,
       Intake intake,
-      RateLimits limits) {
+      RateLimits limits,
+      DeliveryAnalytics analytics) {
     this.current = current;
     this.sessions = sessions;
     this.figures = figures;
@@ -84,6 +89,7 @@ public class TenantConsoleResource {
     this.database = database;
     this.intake = intake;
     this.limits = limits;
+    this.analytics = analytics;
   }
 
   @GET
@@ -103,6 +109,29 @@ public class TenantConsoleResource {
     UUID tenantId = tenantId();
     String token = current.token();
     return Live.whileSignedIn(sessions, token, () -> figures.of(tenantId));
+  }
+
+  @GET
+  @Path("/analytics")
+  @Operation(
+      summary =
+          "Delivery rate and time to deliver per channel and provider over 1h, 24h or 7d, and"
+              + " the attempts per hour")
+  public Uni<DeliveryReport> analytics(
+      @Parameter(description = "1h, 24h or 7d; default 24h") @QueryParam("window") String window) {
+    return analytics.forTenant(tenantId(), window(window));
+  }
+
+  /** The analytics window named by a query parameter: 24h when none is. */
+  static Window window(String label) {
+    if (blank(label)) {
+      return Window.DAY;
+    }
+    return Window.fromLabel(label)
+        .orElseThrow(
+            () ->
+                ApiException.invalidFields(
+                    List.of(new Problem.FieldError("window", "must be one of " + Window.LABELS))));
   }
 
   /** The search form's fields, as query parameters; all optional. */

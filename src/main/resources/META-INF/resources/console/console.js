@@ -41,6 +41,9 @@ function show(id) {
   for (const link of document.querySelectorAll(".tenant-only")) {
     link.hidden = !session || session.role !== "TENANT";
   }
+  for (const link of document.querySelectorAll(".operator-only")) {
+    link.hidden = !session || session.role !== "OPERATOR";
+  }
   $("main").focus();
 }
 
@@ -230,13 +233,21 @@ function render(figures) {
 }
 
 function chart(minutes) {
-  const svg = $("chart");
+  bars($("chart"), minutes.map((m) => ({
+    outline: m.accepted,
+    filled: m.delivered,
+    title: `${time(m.minute)}: ${m.accepted} accepted, ${m.delivered} delivered`,
+  })));
+}
+
+// One outlined and one filled bar per period, scaled to the largest.
+function bars(svg, periods) {
   const ns = "http://www.w3.org/2000/svg";
-  const max = Math.max(1, ...minutes.map((m) => Math.max(m.accepted, m.delivered)));
-  const width = 600 / Math.max(1, minutes.length);
+  const max = Math.max(1, ...periods.map((p) => Math.max(p.outline, p.filled)));
+  const width = 600 / Math.max(1, periods.length);
   svg.replaceChildren();
-  minutes.forEach((m, i) => {
-    for (const [value, cls] of [[m.accepted, "accepted"], [m.delivered, "delivered"]]) {
+  periods.forEach((p, i) => {
+    for (const [value, cls] of [[p.outline, "accepted"], [p.filled, "delivered"]]) {
       const bar = document.createElementNS(ns, "rect");
       const height = (110 * value) / max;
       bar.setAttribute("x", String(i * width + 1));
@@ -245,11 +256,54 @@ function chart(minutes) {
       bar.setAttribute("height", String(height));
       bar.setAttribute("class", cls);
       const title = document.createElementNS(ns, "title");
-      title.textContent = `${time(m.minute)}: ${m.accepted} accepted, ${m.delivered} delivered`;
+      title.textContent = p.title;
       bar.append(title);
       svg.append(bar);
     }
   });
+}
+
+// --- analytics ----------------------------------------------------------------------------
+
+function percent(rate) {
+  return rate === null || rate === undefined ? "–" : `${(100 * rate).toFixed(1)} %`;
+}
+
+async function analytics() {
+  const span = new FormData($("window-form")).get("window");
+  const scope = session.role === "TENANT" ? "/tenant" : "/operator";
+  $("analytics-error").textContent = "";
+  try {
+    const report = await call("GET", `${scope}/analytics?window=${encodeURIComponent(span)}`);
+    $("analytics-note").textContent =
+      `Attempts started ${time(report.from)} to ${time(report.until)}` +
+      (session.role === "TENANT" ? "" : ", all tenants") +
+      "; time to deliver runs from accept to delivered (median and p95 estimated from buckets).";
+    // Per hour, a chart of the last hour would be one bar.
+    $("hours-figure").hidden = report.window === "1h";
+    bars($("hours-chart"), report.perHour.map((h) => ({
+      outline: h.attempts,
+      filled: h.delivered,
+      title: `${time(h.hour)}: ${h.attempts} attempts, ${h.delivered} delivered (${percent(h.deliveryRate)})`,
+    })));
+    $("analytics-providers").tBodies[0].replaceChildren(
+      ...report.providers.map((p) =>
+        row([
+          p.channel,
+          p.provider,
+          p.attempts,
+          p.delivered,
+          p.failed,
+          percent(p.deliveryRate),
+          seconds(p.medianSeconds),
+          seconds(p.p95Seconds),
+        ]),
+      ),
+    );
+    if (!report.providers.length) $("analytics-note").textContent += " No attempts in this window.";
+  } catch (error) {
+    $("analytics-error").textContent = error.message;
+  }
 }
 
 // --- messages -----------------------------------------------------------------------------
@@ -359,6 +413,12 @@ async function route() {
   $("who").textContent =
     session.role === "TENANT" ? `tenant ${session.tenantId}` : "operator";
   const hash = location.hash || "#/";
+  if (hash === "#/analytics") {
+    stopLive();
+    show("analytics");
+    analytics();
+    return;
+  }
   if (session.role === "OPERATOR") {
     show("operator");
     startOperatorLive();
@@ -381,5 +441,6 @@ $("sign-out").addEventListener("click", signOut);
 $("search-form").addEventListener("submit", (event) => search(event, false));
 $("more").addEventListener("click", () => search(null, true));
 $("test-form").addEventListener("submit", sendTest);
+$("window-form").addEventListener("change", analytics);
 window.addEventListener("hashchange", route);
 route();

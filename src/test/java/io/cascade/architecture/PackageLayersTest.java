@@ -33,6 +33,7 @@ class PackageLayersTest {
           "dispatch",
           "intake",
           "receipt",
+          "analytics",
           "console");
   private static final Path SOURCES = Path.of("src/main/java/io/cascade");
   private static final Pattern IMPORT =

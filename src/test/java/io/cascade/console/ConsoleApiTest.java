@@ -281,4 +281,48 @@ class ConsoleApiTest {
         .header("X-Content-Type-Options", "nosniff");
     given().get("/console/console.js").then().statusCode(200);
   }
+
+  @Test
+  void analyticsCoverAWindowAndRefuseAnUnknownOne() {
+    TestApi.Tenant tenant = TestApi.newTenant();
+    TestApi.Tenant other = TestApi.newTenant();
+    String id = TestApi.send(tenant.key(), TestApi.message(List.of(TestApi.sms())));
+    TestApi.awaitStatus(tenant.key(), id, "delivered");
+    Browser browser = signIn(Map.of("apiKey", tenant.key()));
+    for (String window : List.of("1h", "24h", "7d")) {
+      browser
+          .request()
+          .get("/console/api/tenant/analytics?window=" + window)
+          .then()
+          .statusCode(200)
+          .body("window", equalTo(window))
+          .body("providers.find { it.channel == 'sms' }.delivered", equalTo(1))
+          .body("providers.find { it.channel == 'sms' }.deliveryRate", equalTo(1.0f));
+    }
+    browser.request().get("/console/api/tenant/analytics").then().body("window", equalTo("24h"));
+    browser
+        .request()
+        .get("/console/api/tenant/analytics?window=2d")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("window"));
+    browser.request().get("/console/api/operator/analytics").then().statusCode(403);
+    signIn(Map.of("apiKey", other.key()))
+        .request()
+        .get("/console/api/tenant/analytics?window=1h")
+        .then()
+        .statusCode(200)
+        .body("providers", org.hamcrest.Matchers.empty());
+
+    Browser operator = signIn(Map.of("operatorToken", "test-admin-token"));
+    operator
+        .request()
+        .get("/console/api/operator/analytics?window=1h")
+        .then()
+        .statusCode(200)
+        .body(
+            "providers.find { it.channel == 'sms' }.attempts",
+            org.hamcrest.Matchers.greaterThan(0));
+  }
 }

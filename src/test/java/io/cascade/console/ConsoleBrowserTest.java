@@ -131,6 +131,20 @@ class ConsoleBrowserTest {
         .contains("Delivered via\nwhatsapp");
     screenshot("timeline");
 
+    // Analytics of the last hour: SMS delivered 3 of 4, WhatsApp the one it took over.
+    browser.findElement(By.linkText("Analytics")).click();
+    visible("analytics");
+    browser.findElement(By.cssSelector("#window-form input[value='1h']")).click();
+    By smsRow = By.xpath("//table[@id='analytics-providers']//tr[td[1]='sms']");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(smsRow, "75.0 %"));
+    assertThat(browser.findElement(smsRow).getText()).startsWith("sms simulator 4 3 1");
+    assertThat(
+            browser
+                .findElement(By.xpath("//table[@id='analytics-providers']//tr[td[1]='whatsapp']"))
+                .getText())
+        .contains("100.0 %");
+    screenshot("analytics");
+
     // Another tenant edits the URL to the first tenant's message: not found, nothing shown.
     Cookie firstSession = browser.manage().getCookieNamed(ConsoleGuard.COOKIE);
     assertThat(firstSession.isHttpOnly()).isTrue();
@@ -144,6 +158,10 @@ class ConsoleBrowserTest {
     assertThat(browser.findElement(By.id("timeline-entries")).getText()).isEmpty();
     assertThat(browser.findElement(By.id("n-accepted")).getDomProperty("textContent"))
         .isEqualTo("0");
+    browser.get(console + "#/analytics");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("analytics-note"), "Attempts"));
+    assertThat(browser.findElements(By.cssSelector("#analytics-providers tbody tr"))).isEmpty();
 
     // Signed out, the old cookie opens nothing any more.
     signOut();
