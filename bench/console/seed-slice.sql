@@ -40,8 +40,11 @@ CREATE TEMP TABLE seeded ON COMMIT DROP AS
          CASE WHEN n % 5 = 0 THEN 1 ELSE 0 END
   FROM seeded ORDER BY n;
 
+  INSERT INTO message_recipient (tenant_id, recipient, message_id)
+  SELECT tenant_id, recipient, id FROM seeded;
+
   INSERT INTO attempt (id, message_id, step, channel, provider, status, error, started_at,
-                       ended_at, delivered_at, reason, parts)
+                       ended_at, delivered_at, reason, parts, tenant_id, accepted_at)
   SELECT gen_random_uuid(), id, 0, 'SMS', CASE WHEN n % 3 = 0 THEN 'smpp-b' ELSE 'smpp-a' END,
          CASE WHEN kind < 70 THEN 'DELIVERED' WHEN kind < 93 THEN 'UNDELIVERED'
               WHEN kind < 96 THEN 'EXPIRED' ELSE 'SENT' END,
@@ -51,18 +54,18 @@ CREATE TEMP TABLE seeded ON COMMIT DROP AS
          CASE WHEN kind < 70 THEN created_at + (1 + (n % 5000) / 1000.0) * interval '1 second' END,
          CASE WHEN kind >= 70 AND kind < 80 THEN 'NEGATIVE_RECEIPT'
               WHEN kind >= 80 AND kind < 93 THEN 'NO_RECEIPT_IN_TIME' END,
-         1
+         1, tenant_id, created_at
   FROM seeded ORDER BY n;
 
   INSERT INTO attempt (id, message_id, step, channel, provider, status, error, started_at,
-                       ended_at, delivered_at, reason)
+                       ended_at, delivered_at, reason, tenant_id, accepted_at)
   SELECT gen_random_uuid(), id, 1, 'WHATSAPP', 'whatsapp-cloud',
          CASE WHEN kind < 88 THEN 'DELIVERED' ELSE 'FAILED' END,
          CASE WHEN kind >= 88 THEN 'send_error: 131026 undeliverable' END,
          created_at + interval '2 seconds',
          created_at + interval '2200 milliseconds',
          CASE WHEN kind < 88 THEN created_at + (2.5 + (n % 3000) / 1000.0) * interval '1 second' END,
-         CASE WHEN kind >= 88 THEN 'SEND_ERROR' END
+         CASE WHEN kind >= 88 THEN 'SEND_ERROR' END, tenant_id, created_at
   FROM seeded WHERE kind >= 70 AND kind < 93 ORDER BY n;
 
   INSERT INTO webhook_event (id, message_id, tenant_id, type, sequence, url, body, created_at,

@@ -23,6 +23,12 @@ CREATE TABLE rollup_hour (
     rolled_at timestamptz NOT NULL
 );
 
+-- Each attempt carries its message's tenant and acceptance time, so analytics read attempts alone
+-- (the store copies them in when it writes an attempt; they never change).
+ALTER TABLE attempt ADD COLUMN tenant_id uuid, ADD COLUMN accepted_at timestamptz;
+UPDATE attempt a SET tenant_id = m.tenant_id, accepted_at = m.created_at
+  FROM message m WHERE m.id = a.message_id;
+
 -- Attempts are written in the order they start, so a BRIN index finds an hour's attempts at the
 -- cost of a few pages per insert instead of a B-tree entry.
 CREATE INDEX attempt_started ON attempt USING brin (started_at) WITH (pages_per_range = 16, autosummarize = on);

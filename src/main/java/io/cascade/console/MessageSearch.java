@@ -66,10 +66,14 @@ public class MessageSearch {
       sql.append(" AND reference = $").append(args.size());
     }
     if (criteria.recipient() != null) {
-      // The route is stored as the JSON the tenant sent: a recipient is a "to" of one of its steps.
-      args.add(
-          "\"to\":\"" + criteria.recipient().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-      sql.append(" AND strpos(route, $").append(args.size()).append(") > 0");
+      // A range of message_recipient's key (tenant, recipient, message): as many rows as the
+      // recipient has messages, however many the tenant has.
+      args.add(criteria.recipient());
+      sql.append(
+              " AND id IN (SELECT message_id FROM message_recipient WHERE tenant_id = $1"
+                  + " AND recipient = $")
+          .append(args.size())
+          .append(")");
     }
     if (criteria.status() != null) {
       args.add(criteria.status().toUpperCase(Locale.ROOT));

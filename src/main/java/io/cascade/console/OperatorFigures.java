@@ -2,9 +2,13 @@ package io.cascade.console;
 
 import io.cascade.channel.GuardedProvider;
 import io.cascade.channel.ProviderPool;
+import io.cascade.dispatch.BrokerConnections;
 import io.cascade.dispatch.DispatchPublisher;
 import io.cascade.dispatch.QuorumQueueConnector;
+import io.cascade.observability.CascadeMetrics;
+import io.cascade.observability.Incidents;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -39,17 +43,16 @@ public class OperatorFigures {
           + " FROM recent m JOIN tenant t ON t.id = m.tenant_id"
           + " GROUP BY m.tenant_id, t.name ORDER BY accepted DESC LIMIT 100";
 
+  // Attempts started in the last hour, through the BRIN index on started_at: no join.
   private static final String PER_PROVIDER =
-      RECENT
-          + "SELECT lower(a.channel) AS channel, a.provider, count(*) AS attempts,"
+      "SELECT lower(a.channel) AS channel, a.provider, count(*) AS attempts,"
           + " count(*) FILTER (WHERE a.status IN ('FAILED', 'REJECTED', 'INTERRUPTED')) AS errors,"
           + " percentile_cont(0.5) WITHIN GROUP"
           + "  (ORDER BY extract(epoch FROM a.ended_at - a.started_at)) AS p50,"
           + " percentile_cont(0.95) WITHIN GROUP"
           + "  (ORDER BY extract(epoch FROM a.ended_at - a.started_at)) AS p95"
-          + " FROM attempt a JOIN recent m ON a.message_id = m.id GROUP BY 1, 2";
+          + " FROM attempt a WHERE a.started_at >= $1 GROUP BY 1, 2";
 
-  // Each backlog through its own partial index.
   private static final String BACKLOGS =
       "SELECT 'outbox due' AS backlog, count(*) AS n, min(publish_due_at) AS oldest FROM message"
           + " WHERE publish_due_at <= now()"
@@ -82,8 +85,23 @@ public class OperatorFigures {
       Double medianSeconds,
       Double p95Seconds) {}
 
-  /** The broker as this replica's publisher and consumers see it. */
-  public record Broker(boolean publisherConnected, int consumers, int consumersSubscribed) {}
+  /**
+   * The broker as this replica sees it: the configured nodes that accept a connection, where its
+   * publisher is connected, its consumers, the deliveries it holds unacknowledged, the ready
+   * messages of each queue (the broker's count, all replicas), confirm latency over the last
+   * minutes and how often the publisher or a consumer lost its connection since start.
+   */
+  public record Broker(
+      boolean publisherConnected,
+      String publisherNode,
+      int consumers,
+      int consumersSubscribed,
+      int unacknowledged,
+      Map<String, Long> ready,
+      List<BrokerConnections.NodeReach> nodes,
+      Double confirmMedianMs,
+      Double confirmP99Ms,
+      long reconnects) {}
 
   /** A backlog: how many entries and since when the oldest waits. */
   public record Backlog(String name, long count, Instant oldest) {}
@@ -94,22 +112,35 @@ public class OperatorFigures {
       List<TenantVolume> tenants,
       List<ProviderHealth> providers,
       Broker broker,
-      List<Backlog> backlogs) {}
+      List<Backlog> backlogs,
+      List<Incidents.Incident> incidents) {}
+
+  private static final int RECENT_INCIDENTS = 20;
+  private static final java.time.Duration NODE_TIMEOUT = java.time.Duration.ofMillis(300);
 
   private final Pool database;
   private final ProviderPool providers;
   private final DispatchPublisher publisher;
   private final QuorumQueueConnector consumers;
+  private final BrokerConnections brokerNodes;
+  private final CascadeMetrics metrics;
+  private final Incidents incidents;
 
   OperatorFigures(
       Pool database,
       ProviderPool providers,
       DispatchPublisher publisher,
-      @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers) {
+      @Connector(QuorumQueueConnector.NAME) QuorumQueueConnector consumers,
+      BrokerConnections brokerNodes,
+      CascadeMetrics metrics,
+      Incidents incidents) {
     this.database = database;
     this.providers = providers;
     this.publisher = publisher;
     this.consumers = consumers;
+    this.brokerNodes = brokerNodes;
+    this.metrics = metrics;
+    this.incidents = incidents;
   }
 
   public Uni<Figures> now() {
@@ -119,16 +150,55 @@ public class OperatorFigures {
         .all()
         .unis(
             database.preparedQuery(PER_TENANT).execute(window),
-            database.preparedQuery(PER_PROVIDER).execute(window),
-            database.query(BACKLOGS).execute())
+            database
+                .preparedQuery(PER_PROVIDER)
+                .execute(
+                    Tuple.of(now.minus(TenantFigures.WINDOW).atOffset(java.time.ZoneOffset.UTC))),
+            database.query(BACKLOGS).execute(),
+            broker(),
+            incidents.recent(RECENT_INCIDENTS))
         .with(
-            (tenants, attempts, backlogs) ->
+            (tenants, attempts, backlogs, broker, recent) ->
                 new Figures(
-                    now,
-                    volumes(tenants),
-                    health(attempts),
-                    new Broker(publisher.isConnected(), consumers.started(), consumers.consuming()),
-                    backlogs(backlogs)));
+                    now, volumes(tenants), health(attempts), broker, backlogs(backlogs), recent));
+  }
+
+  private Uni<Broker> broker() {
+    Uni<Map<String, Long>> ready =
+        publisher
+            .readyCounts()
+            .map(
+                counts -> {
+                  Map<String, Long> byQueue = new java.util.TreeMap<>();
+                  counts.forEach((priority, n) -> byQueue.put(priority.id(), n));
+                  return byQueue;
+                })
+            .onFailure()
+            .recoverWithItem(Map.of());
+    // Blocking connects, on a worker thread: a node that does not answer costs its timeout.
+    Uni<List<BrokerConnections.NodeReach>> nodes =
+        Uni.createFrom()
+            .item(() -> brokerNodes.reachability(NODE_TIMEOUT))
+            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    return Uni.combine()
+        .all()
+        .unis(ready, nodes)
+        .with(
+            (byQueue, reach) -> {
+              Double[] confirm = metrics.confirmLatencyMillis();
+              return new Broker(
+                  publisher.isConnected(),
+                  publisher.connectedNode(),
+                  consumers.started(),
+                  consumers.consuming(),
+                  consumers.inHand(),
+                  byQueue,
+                  reach,
+                  confirm[0],
+                  confirm[1],
+                  incidents.failures(Incidents.Kind.BROKER_PUBLISHING)
+                      + incidents.failures(Incidents.Kind.BROKER_CONSUMING));
+            });
   }
 
   private static List<TenantVolume> volumes(RowSet<Row> rows) {

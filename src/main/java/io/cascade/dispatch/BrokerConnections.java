@@ -5,6 +5,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -66,6 +69,27 @@ public class BrokerConnections {
       order.add(avoid);
     }
     return factory.newConnection(order, name);
+  }
+
+  /** A configured node, and whether it accepted a TCP connection just now. */
+  public record NodeReach(String address, boolean reachable) {}
+
+  /**
+   * Tries a TCP connection to every configured node (blocking, at most {@code timeout} each): a
+   * node that refuses or does not answer is down as far as this replica can tell.
+   */
+  public List<NodeReach> reachability(Duration timeout) {
+    List<NodeReach> reach = new ArrayList<>();
+    for (Address node : nodes) {
+      int port = node.getPort() > 0 ? node.getPort() : ConnectionFactory.DEFAULT_AMQP_PORT;
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(node.getHost(), port), (int) timeout.toMillis());
+        reach.add(new NodeReach(node.getHost() + ":" + port, true));
+      } catch (IOException e) {
+        reach.add(new NodeReach(node.getHost() + ":" + port, false));
+      }
+    }
+    return reach;
   }
 
   /** The node a connection is attached to, comparable with the configured addresses. */

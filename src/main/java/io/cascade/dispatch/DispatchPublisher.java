@@ -6,6 +6,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.MessageProperties;
 import io.cascade.message.Priority;
+import io.cascade.observability.CascadeMetrics;
+import io.cascade.observability.Incidents;
+import io.cascade.observability.Incidents.Kind;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,10 +49,14 @@ public class DispatchPublisher {
 
   private static final Logger LOG = Logger.getLogger(DispatchPublisher.class);
 
+  private static final String SHUTDOWN = "shutdown";
+
   private final BrokerConfig config;
   private final BrokerTopology topology;
   private final BrokerConnections connections;
   private final QueueProgress progress;
+  private final Incidents incidents;
+  private final CascadeMetrics metrics;
   private final ThreadPoolExecutor io;
   private final ThreadPoolExecutor inspection;
   private volatile ConfirmingChannel current;
@@ -60,9 +67,13 @@ public class DispatchPublisher {
       BrokerConfig config,
       BrokerTopology topology,
       BrokerConnections connections,
-      QueueProgress progress) {
+      QueueProgress progress,
+      Incidents incidents,
+      CascadeMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.progress = progress;
+    this.incidents = incidents;
     this.topology = topology;
     this.connections = connections;
     this.io =
@@ -119,6 +130,12 @@ public class DispatchPublisher {
   }
 
   /** Whether the publisher holds an open channel right now; nothing is tried. */
+  /** The node the publisher is connected to, or null. */
+  public String connectedNode() {
+    ConfirmingChannel channel = current;
+    return channel != null && channel.isOpen() ? channel.node.toString() : null;
+  }
+
   public boolean isConnected() {
     ConfirmingChannel channel = current;
     return channel != null && channel.isOpen();
@@ -224,6 +241,7 @@ public class DispatchPublisher {
     }
     current = new ConfirmingChannel(connection);
     LOG.infof("publisher connected to %s", current.node);
+    incidents.recovered(Kind.BROKER_PUBLISHING, "publisher", "connected to " + current.node);
     return current;
   }
 
@@ -238,6 +256,9 @@ public class DispatchPublisher {
     current = null;
     lastDroppedNode = channel.node;
     LOG.warnf("publisher drops its broker connection: %s", why);
+    if (!SHUTDOWN.equals(why)) {
+      incidents.failed(Kind.BROKER_PUBLISHING, "publisher", why + " (" + channel.node + ")");
+    }
     channel.close(new PublishException(why));
   }
 
@@ -251,7 +272,7 @@ public class DispatchPublisher {
 
   @PreDestroy
   void close() {
-    runOnIoThread(() -> dropChannel(current, "shutdown"));
+    runOnIoThread(() -> dropChannel(current, SHUTDOWN));
     io.shutdown();
     inspection.shutdownNow();
   }
@@ -326,6 +347,7 @@ public class DispatchPublisher {
           publication.confirmed.completeExceptionally(
               new PublishException("unroutable: is the dispatch queue declared?"));
         } else {
+          metrics.confirmed(System.currentTimeMillis() - publication.stamp);
           publication.confirmed.complete(Instant.ofEpochMilli(publication.stamp));
         }
       }

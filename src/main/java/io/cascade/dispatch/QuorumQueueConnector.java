@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import io.cascade.observability.CascadeMetrics;
+import io.cascade.observability.Incidents;
+import io.cascade.observability.Incidents.Kind;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
@@ -69,6 +71,7 @@ public class QuorumQueueConnector implements InboundConnector {
   private final Vertx vertx;
   private final QueueProgress progress;
   private final CascadeMetrics metrics;
+  private final Incidents incidents;
   private final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
 
@@ -77,7 +80,9 @@ public class QuorumQueueConnector implements InboundConnector {
       BrokerConfig config,
       Vertx vertx,
       QueueProgress progress,
-      CascadeMetrics metrics) {
+      CascadeMetrics metrics,
+      Incidents incidents) {
+    this.incidents = incidents;
     this.connections = connections;
     this.config = config;
     this.vertx = vertx;
@@ -112,6 +117,11 @@ public class QuorumQueueConnector implements InboundConnector {
     return consumers.size();
   }
 
+  /** Deliveries this replica has received and not settled yet: its unacknowledged ones. */
+  public int inHand() {
+    return consumers.stream().mapToInt(QueueConsumer::inHand).sum();
+  }
+
   /** How many consumers are subscribed to their queue right now. */
   public int consuming() {
     return (int) consumers.stream().filter(QueueConsumer::isConsuming).count();
@@ -129,10 +139,6 @@ public class QuorumQueueConnector implements InboundConnector {
       Thread.sleep(20);
     }
     return inHand();
-  }
-
-  private int inHand() {
-    return consumers.stream().mapToInt(QueueConsumer::inHand).sum();
   }
 
   /** The messages of the deliveries handed to the dispatcher and not settled yet. */
@@ -289,6 +295,7 @@ public class QuorumQueueConnector implements InboundConnector {
         lastDeliveryNanos = System.nanoTime();
         channel = opening;
         LOG.infof("%s consumes %s on %s", name, queue, lastNode);
+        incidents.recovered(Kind.BROKER_CONSUMING, name, "consuming again on " + lastNode);
       } catch (IOException | RuntimeException | TimeoutException e) {
         reconnectLater("cannot consume: " + e);
       }
@@ -306,6 +313,7 @@ public class QuorumQueueConnector implements InboundConnector {
             }
             reconnecting = true;
             LOG.warnf("%s reconnects: %s", name, why);
+            incidents.failed(Kind.BROKER_CONSUMING, name, name + ": " + why);
             channel = null;
             abortConnection();
             io.schedule(

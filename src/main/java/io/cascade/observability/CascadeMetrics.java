@@ -27,6 +27,7 @@ public class CascadeMetrics {
   private final Counter accepted;
   private final Counter shed;
   private final Timer acceptLatency;
+  private final Timer confirmLatency;
 
   CascadeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -43,6 +44,33 @@ public class CascadeMetrics {
             .description("Time from receiving a send request to answering it")
             .publishPercentileHistogram()
             .register(registry);
+    this.confirmLatency =
+        Timer.builder("cascade.broker.confirm.latency")
+            .description("Time from publishing a message to the broker's confirm")
+            .publishPercentileHistogram()
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+  }
+
+  /** The broker confirmed a publication {@code millis} after it was published. */
+  public void confirmed(long millis) {
+    confirmLatency.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The median and 99th percentile confirm latency in ms over the last minutes, or nulls when
+   * nothing was published.
+   */
+  public Double[] confirmLatencyMillis() {
+    Double[] quantiles = {null, null};
+    if (confirmLatency.count() == 0) {
+      return quantiles;
+    }
+    for (var value : confirmLatency.takeSnapshot().percentileValues()) {
+      int index = value.percentile() == 0.5 ? 0 : 1;
+      quantiles[index] = value.value(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return quantiles;
   }
 
   public void accepted(long startNanos) {

@@ -92,12 +92,17 @@ public class MessageStore {
           + " step_wait_for, event_sequence) WHERE m.id = u.id";
   // New attempts and changed ones in one statement; what an attempt is (message, step, channel,
   // provider, start) never changes.
+  // The message's tenant and acceptance are copied in, so that analytics read attempts alone.
   private static final String UPSERT_ATTEMPTS =
       "INSERT INTO attempt (id, message_id, step, channel, provider, status, error, reason,"
-          + " provider_message_id, parts, started_at, ended_at, delivered_at)"
-          + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::varchar[],"
-          + " $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[],"
-          + " $10::int[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])"
+          + " provider_message_id, parts, started_at, ended_at, delivered_at, tenant_id,"
+          + " accepted_at)"
+          + " SELECT u.*, m.tenant_id, m.created_at FROM unnest($1::uuid[], $2::uuid[], $3::int[],"
+          + " $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[],"
+          + " $9::varchar[], $10::int[], $11::timestamptz[], $12::timestamptz[],"
+          + " $13::timestamptz[]) AS u(id, message_id, step, channel, provider, status, error,"
+          + " reason, provider_message_id, parts, started_at, ended_at, delivered_at)"
+          + " JOIN message m ON m.id = u.message_id"
           + " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error,"
           + " reason = EXCLUDED.reason, provider_message_id = EXCLUDED.provider_message_id,"
           + " parts = EXCLUDED.parts, ended_at = EXCLUDED.ended_at,"
@@ -134,14 +139,20 @@ public class MessageStore {
   // A key taken meanwhile by a concurrent transaction is no error: that row is not inserted, and
   // its request tries again to replay the winner.
   private static final String INSERT_NEW =
-      "INSERT INTO message (id, tenant_id, status, reference, text, route, idempotency_key,"
-          + " request_hash, created_at, updated_at, valid_until, publish_due_at, callback_url,"
-          + " priority)"
+      "WITH inserted AS (INSERT INTO message (id, tenant_id, status, reference, text, route,"
+          + " idempotency_key, request_hash, created_at, updated_at, valid_until, publish_due_at,"
+          + " callback_url, priority)"
           + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[],"
           + " $5::text[], $6::text[], $7::varchar[], $8::char(64)[], $9::timestamptz[],"
           + " $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::varchar[],"
           + " $14::varchar[])"
-          + " ON CONFLICT DO NOTHING RETURNING id";
+          + " ON CONFLICT DO NOTHING RETURNING id, tenant_id, route),"
+          // Each recipient of the route once, for the console's search by recipient.
+          + " recipients AS (INSERT INTO message_recipient (tenant_id, recipient, message_id)"
+          + " SELECT DISTINCT i.tenant_id, step ->> 'to', i.id"
+          + " FROM inserted i, jsonb_array_elements(i.route::jsonb) AS step"
+          + " WHERE step ->> 'to' IS NOT NULL)"
+          + " SELECT id FROM inserted";
 
   private static final RouteConverter ROUTES = new RouteConverter();
   private static final DateTimeFormatter EVENT_TIME =

@@ -139,8 +139,33 @@ function renderOperator(figures) {
   );
   const b = figures.broker;
   $("op-broker").textContent =
-    `publisher ${b.publisherConnected ? "connected" : "disconnected"}; ` +
-    `${b.consumersSubscribed} of ${b.consumers} dispatch consumers subscribed`;
+    `publisher ${b.publisherConnected ? `connected to ${b.publisherNode}` : "disconnected"}; ` +
+    `${b.consumersSubscribed} of ${b.consumers} dispatch consumers subscribed, ` +
+    `${b.unacknowledged} deliveries unacknowledged; ${b.reconnects} reconnects since start`;
+  const ms = (value) => (value === null || value === undefined ? "–" : `${value.toFixed(1)} ms`);
+  $("op-broker-detail").replaceChildren(
+    ...b.nodes.map((n) => {
+      const tr = row([`node ${n.address}`, n.reachable ? "reachable" : "unreachable"]);
+      if (!n.reachable) tr.className = "alarm";
+      return tr;
+    }),
+    ...Object.entries(b.ready).map(([queue, n]) => row([`ready on the ${queue} queue`, n])),
+    row(["confirm latency, median / p99", `${ms(b.confirmMedianMs)} / ${ms(b.confirmP99Ms)}`]),
+  );
+  $("op-incidents").tBodies[0].replaceChildren(
+    ...figures.incidents.map((i) => {
+      const tr = row([
+        i.kind.toLowerCase().replace("_", " "),
+        time(i.startedAt),
+        i.endedAt ? seconds(i.seconds) : "ongoing",
+        i.cause,
+        i.recovery,
+        i.replica,
+      ]);
+      if (!i.endedAt) tr.className = "alarm";
+      return tr;
+    }),
+  );
   $("op-backlogs").tBodies[0].replaceChildren(
     ...figures.backlogs.map((l) => row([l.name, l.count, time(l.oldest)])),
   );

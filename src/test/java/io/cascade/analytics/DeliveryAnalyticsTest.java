@@ -161,7 +161,9 @@ class DeliveryAnalyticsTest {
     database
         .preparedQuery(
             "INSERT INTO attempt (id, message_id, step, channel, provider, status, started_at,"
-                + " delivered_at) VALUES ($1, $2, 0, $3, $4, $5, $6, $7)")
+                + " delivered_at, tenant_id, accepted_at)"
+                + " SELECT $1, $2, 0, $3, $4, $5, $6, $7, m.tenant_id, m.created_at"
+                + " FROM message m WHERE m.id = $2")
         .execute(
             Tuple.tuple()
                 .addUUID(UUID.randomUUID())
