@@ -28,6 +28,7 @@ CREATE TABLE rollup_hour (
 ALTER TABLE attempt ADD COLUMN tenant_id uuid, ADD COLUMN accepted_at timestamptz;
 UPDATE attempt a SET tenant_id = m.tenant_id, accepted_at = m.created_at
   FROM message m WHERE m.id = a.message_id;
+ALTER TABLE attempt ALTER COLUMN tenant_id SET NOT NULL, ALTER COLUMN accepted_at SET NOT NULL;
 
 -- Attempts are written in the order they start, so a BRIN index finds an hour's attempts at the
 -- cost of a few pages per insert instead of a B-tree entry.

@@ -39,6 +39,13 @@ public final class DeliveryTimes {
     return new DeliveryTimes(counts.clone());
   }
 
+  /** {@code count} deliveries, all in bucket {@code bucket}. */
+  static DeliveryTimes single(int bucket, long count) {
+    long[] counts = new long[BUCKETS];
+    counts[bucket] = count;
+    return new DeliveryTimes(counts);
+  }
+
   /** The histogram of both. */
   public DeliveryTimes plus(DeliveryTimes other) {
     long[] sum = counts.clone();
@@ -106,6 +113,18 @@ public final class DeliveryTimes {
       sql.append(") AS b").append(i);
     }
     return sql.toString();
+  }
+
+  /**
+   * The bounds as an SQL array for {@code width_bucket}, which numbers the buckets as this class
+   * does: 0 below the first bound, the bound count at or above the last.
+   */
+  static String boundsArray() {
+    StringBuilder sql = new StringBuilder("ARRAY[");
+    for (int i = 0; i < UPPER_BOUNDS.length; i++) {
+      sql.append(i == 0 ? "" : ", ").append(UPPER_BOUNDS[i]);
+    }
+    return sql.append("]::float8[]").toString();
   }
 
   /** The counts of a row whose bucket columns are named b0, b1, ... */

@@ -155,6 +155,29 @@ class ConsoleApiTest {
         .body("accepted", equalTo(1))
         .body("delivered", equalTo(1));
 
+    // Any step's recipient finds the message, and only its own tenant's.
+    String phone = "+49151" + (10_000_000 + new java.util.Random().nextInt(89_999_999));
+    String mail = "console-" + System.nanoTime() + "@example.com";
+    String twoRecipients =
+        TestApi.send(
+            a.key(),
+            TestApi.message(List.of(TestApi.step("sms", phone), TestApi.step("email", mail))));
+    for (String recipient : List.of(phone, mail)) {
+      asA.request()
+          .queryParam("to", recipient)
+          .get("/console/api/tenant/messages")
+          .then()
+          .statusCode(200)
+          .body("items.id", equalTo(List.of(twoRecipients)));
+      signIn(Map.of("apiKey", b.key()))
+          .request()
+          .queryParam("to", recipient)
+          .get("/console/api/tenant/messages")
+          .then()
+          .statusCode(200)
+          .body("items", org.hamcrest.Matchers.empty());
+    }
+
     String csv =
         asA.request()
             .queryParam("reference", reference)

@@ -221,8 +221,9 @@ class RedeliveryTest {
     database
         .preparedQuery(
             "INSERT INTO attempt (id, message_id, step, channel, provider, status, started_at,"
-                + " ended_at) VALUES ($1, $2, $3, $4, 'simulator', $5, now() - interval '2 seconds',"
-                + " CASE WHEN $5 = 'SENDING' THEN NULL ELSE now() END)")
+                + " ended_at, tenant_id, accepted_at) SELECT $1, $2, $3, $4, 'simulator', $5,"
+                + " now() - interval '2 seconds', CASE WHEN $5 = 'SENDING' THEN NULL ELSE now()"
+                + " END, m.tenant_id, m.created_at FROM message m WHERE m.id = $2")
         .execute(Tuple.of(UUID.randomUUID(), messageId, step, channel, status))
         .await()
         .indefinitely();
