@@ -234,6 +234,8 @@ class ConsoleBrowserTest {
   }
 
   private void screenshot(String name) throws IOException {
+    // The top of the page: a click further down (an operator's switch) scrolls it away.
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
     Path shot =
         ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
     Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
