@@ -14,11 +14,14 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -116,7 +119,7 @@ public class OperatorFigures {
       List<Incidents.Incident> incidents) {}
 
   private static final int RECENT_INCIDENTS = 20;
-  private static final java.time.Duration NODE_TIMEOUT = java.time.Duration.ofMillis(300);
+  private static final Duration NODE_TIMEOUT = Duration.ofMillis(300);
 
   private final Pool database;
   private final ProviderPool providers;
@@ -152,8 +155,7 @@ public class OperatorFigures {
             database.preparedQuery(PER_TENANT).execute(window),
             database
                 .preparedQuery(PER_PROVIDER)
-                .execute(
-                    Tuple.of(now.minus(TenantFigures.WINDOW).atOffset(java.time.ZoneOffset.UTC))),
+                .execute(Tuple.of(now.minus(TenantFigures.WINDOW).atOffset(ZoneOffset.UTC))),
             database.query(BACKLOGS).execute(),
             broker(),
             incidents.recent(RECENT_INCIDENTS))
@@ -169,7 +171,7 @@ public class OperatorFigures {
             .readyCounts()
             .map(
                 counts -> {
-                  Map<String, Long> byQueue = new java.util.TreeMap<>();
+                  Map<String, Long> byQueue = new TreeMap<>();
                   counts.forEach((priority, n) -> byQueue.put(priority.id(), n));
                   return byQueue;
                 })

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,9 +182,8 @@ public class TenantFigures {
       }
     }
     providers.sort(
-        java.util.Comparator.comparing(ProviderFigures::channel)
-            .thenComparing(ProviderFigures::provider));
-    failovers.sort(java.util.Comparator.comparingLong(Failovers::count).reversed());
+        Comparator.comparing(ProviderFigures::channel).thenComparing(ProviderFigures::provider));
+    failovers.sort(Comparator.comparingLong(Failovers::count).reversed());
     List<Minute> perMinute = new ArrayList<>();
     minutes.forEach((m, c) -> perMinute.add(new Minute(m, c[0], c[1], c[2], c[3])));
     List<WebhookError> errors = new ArrayList<>();
