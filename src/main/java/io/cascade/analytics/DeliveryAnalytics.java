@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -140,55 +141,56 @@ public class DeliveryAnalytics {
     if (!until.isAfter(from)) {
       return Uni.createFrom().item(List.of());
     }
-    Tuple args = Tuple.of(utc(from), utc(until));
-    String sql = tenantId == null ? ROLLED_ALL : ROLLED_TENANT;
-    if (tenantId != null) {
-      args.addUUID(tenantId);
-    }
-    return database.preparedQuery(sql).execute(args).map(DeliveryAnalytics::tallies);
+    // Rolled rows hold every bucket's count in columns b0, b1, ...
+    return tallies(
+        tenantId == null ? ROLLED_ALL : ROLLED_TENANT,
+        from,
+        until,
+        tenantId,
+        row -> DeliveryTimes.of(DeliveryTimes.countsFrom(row::getLong)));
   }
 
   private Uni<List<Tally>> attempts(Instant from, Instant until, UUID tenantId) {
+    // Raw rows are one bucket each (NULL: not delivered), holding that row's deliveries.
+    return tallies(
+        tenantId == null ? RAW_ALL : RAW_TENANT,
+        from,
+        until,
+        tenantId,
+        row -> {
+          Integer bucket = row.getInteger("bucket");
+          return bucket == null
+              ? DeliveryTimes.none()
+              : DeliveryTimes.single(bucket, row.getLong("delivered"));
+        });
+  }
+
+  /** Runs a report query over [from, until), for one tenant or all, a tally per row. */
+  private Uni<List<Tally>> tallies(
+      String sql, Instant from, Instant until, UUID tenantId, Function<Row, DeliveryTimes> times) {
     Tuple args = Tuple.of(utc(from), utc(until));
-    String sql = tenantId == null ? RAW_ALL : RAW_TENANT;
     if (tenantId != null) {
       args.addUUID(tenantId);
     }
-    return database.preparedQuery(sql).execute(args).map(DeliveryAnalytics::bucketTallies);
-  }
-
-  private static List<Tally> bucketTallies(Iterable<Row> rows) {
-    List<Tally> tallies = new ArrayList<>();
-    for (Row row : rows) {
-      Integer bucket = row.getInteger("bucket");
-      long delivered = row.getLong("delivered");
-      tallies.add(
-          new Tally(
-              row.getOffsetDateTime("hour").toInstant(),
-              row.getString("channel"),
-              row.getString("provider"),
-              row.getLong("attempts"),
-              delivered,
-              row.getLong("failed"),
-              bucket == null ? DeliveryTimes.none() : DeliveryTimes.single(bucket, delivered)));
-    }
-    return tallies;
-  }
-
-  private static List<Tally> tallies(Iterable<Row> rows) {
-    List<Tally> tallies = new ArrayList<>();
-    for (Row row : rows) {
-      tallies.add(
-          new Tally(
-              row.getOffsetDateTime("hour").toInstant(),
-              row.getString("channel"),
-              row.getString("provider"),
-              row.getLong("attempts"),
-              row.getLong("delivered"),
-              row.getLong("failed"),
-              DeliveryTimes.of(DeliveryTimes.countsFrom(row::getLong))));
-    }
-    return tallies;
+    return database
+        .preparedQuery(sql)
+        .execute(args)
+        .map(
+            rows -> {
+              List<Tally> tallies = new ArrayList<>();
+              for (Row row : rows) {
+                tallies.add(
+                    new Tally(
+                        row.getOffsetDateTime("hour").toInstant(),
+                        row.getString("channel"),
+                        row.getString("provider"),
+                        row.getLong("attempts"),
+                        row.getLong("delivered"),
+                        row.getLong("failed"),
+                        times.apply(row)));
+              }
+              return tallies;
+            });
   }
 
   @Scheduled(
